@@ -1,0 +1,25 @@
+package io.slotway.api.source;
+
+import io.slotway.api.PgException;
+import io.slotway.api.types.SessionFormat;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** What core tells a source about the client session a {@link SqlSession} serves. */
+@ProviderType
+public interface SessionContext {
+    String user();
+
+    String database();
+
+    /** PostgreSQL's process id for this session, as reported in BackendKeyData. */
+    int backendPid();
+
+    /** The current value of a run-time parameter ({@code search_path}, {@code TimeZone}, ...), or null. */
+    String setting(String name);
+
+    /** The settings that govern how values are written and read as text. */
+    SessionFormat format();
+
+    /** Sends a NoticeResponse (or a WARNING) to the client after the current message. */
+    void notice(PgException notice);
+}

@@ -1,0 +1,1 @@
+package io.slotway.source.h2;
