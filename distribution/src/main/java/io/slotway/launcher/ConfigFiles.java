@@ -1,0 +1,123 @@
+package io.slotway.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Array;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * Reads {@code <conf>/*.cfg}: one file per configuration PID ({@code io.slotway.server.cfg} is
+ * PID {@code io.slotway.server}). Each file is a Java properties file. A value may use
+ * {@code ${name}}, replaced by the framework property (or else system property) of that name.
+ * A key may carry a type the way the OSGi Configurator does, {@code port:Integer = 5433}; the
+ * types are String (the default), Integer, Long, Boolean, Double, and arrays of them
+ * ({@code hosts:String[] = a, b}, split at commas).
+ */
+final class ConfigFiles {
+
+    static final String SUFFIX = ".cfg";
+
+    private ConfigFiles() {
+    }
+
+    /** PID to properties, in PID order; an absent directory has none. */
+    static Map<String, Dictionary<String, Object>> read(Path dir, UnaryOperator<String> lookup) throws IOException {
+        Map<String, Dictionary<String, Object>> result = new TreeMap<>();
+        if (!Files.isDirectory(dir)) {
+            return result;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                String pid = name.substring(0, name.length() - SUFFIX.length());
+                Properties raw = new Properties();
+                try (InputStream in = Files.newInputStream(file)) {
+                    raw.load(in);
+                }
+                Dictionary<String, Object> props = new Hashtable<>();
+                for (String key : raw.stringPropertyNames()) {
+                    String value = substitute(raw.getProperty(key), lookup, file);
+                    int colon = key.lastIndexOf(':');
+                    if (colon > 0) {
+                        props.put(key.substring(0, colon), convert(key.substring(colon + 1), value, file, key));
+                    } else {
+                        props.put(key, value.trim());
+                    }
+                }
+                result.put(pid, props);
+            }
+        }
+        return result;
+    }
+
+    static String substitute(String value, UnaryOperator<String> lookup, Path file) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < value.length()) {
+            int start = value.indexOf("${", i);
+            if (start < 0) {
+                out.append(value, i, value.length());
+                break;
+            }
+            int end = value.indexOf('}', start);
+            if (end < 0) {
+                throw new IllegalArgumentException(file + ": unclosed ${ in " + value);
+            }
+            String name = value.substring(start + 2, end);
+            String replacement = lookup.apply(name);
+            if (replacement == null) {
+                throw new IllegalArgumentException(file + ": ${" + name + "} is not a framework or system property");
+            }
+            out.append(value, i, start).append(replacement);
+            i = end + 1;
+        }
+        return out.toString();
+    }
+
+    private static Object convert(String type, String value, Path file, String key) {
+        try {
+            if (type.endsWith("[]")) {
+                String element = type.substring(0, type.length() - 2);
+                String[] parts = value.isBlank() ? new String[0] : value.split(",");
+                Object array = Array.newInstance(typeClass(element), parts.length);
+                for (int i = 0; i < parts.length; i++) {
+                    Array.set(array, i, scalar(element, parts[i].trim()));
+                }
+                return array;
+            }
+            return scalar(type, value.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Class<?> typeClass(String type) {
+        return switch (type) {
+            case "String" -> String.class;
+            case "Integer" -> Integer.class;
+            case "Long" -> Long.class;
+            case "Boolean" -> Boolean.class;
+            case "Double" -> Double.class;
+            default -> throw new IllegalArgumentException("unknown type " + type);
+        };
+    }
+
+    private static Object scalar(String type, String value) {
+        return switch (type) {
+            case "String" -> value;
+            case "Integer" -> Integer.valueOf(value);
+            case "Long" -> Long.valueOf(value);
+            case "Boolean" -> Boolean.valueOf(value);
+            case "Double" -> Double.valueOf(value);
+            default -> throw new IllegalArgumentException("unknown type " + type);
+        };
+    }
+}
