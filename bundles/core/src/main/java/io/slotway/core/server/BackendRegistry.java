@@ -1,0 +1,44 @@
+package io.slotway.core.server;
+
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The live backends by process id, with the secret keys a CancelRequest must present (BackendKeyData).
+ */
+final class BackendRegistry {
+    /** What a CancelRequest can reach: the secret and the cancel action. */
+    record Entry(int secret, Runnable cancel) {}
+
+    private final SecureRandom random = new SecureRandom();
+    private final AtomicInteger nextPid = new AtomicInteger(1000 + new SecureRandom().nextInt(30000));
+    private final Map<Integer, Entry> backends = new ConcurrentHashMap<>();
+
+    /** Registers a backend; returns {pid, secret}. */
+    int[] register(Runnable cancel) {
+        int pid = nextPid.getAndIncrement();
+        int secret = random.nextInt();
+        backends.put(pid, new Entry(secret, cancel));
+        return new int[] {pid, secret};
+    }
+
+    void unregister(int pid) {
+        backends.remove(pid);
+    }
+
+    int size() {
+        return backends.size();
+    }
+
+    /** Cancels the backend's running statement if the key matches; silently does nothing otherwise. */
+    boolean cancel(int pid, int secret) {
+        Entry e = backends.get(pid);
+        if (e == null || e.secret() != secret) {
+            return false;
+        }
+        e.cancel().run();
+        return true;
+    }
+}

@@ -1,0 +1,781 @@
+package io.slotway.core.session;
+
+import io.slotway.api.PgException;
+import io.slotway.api.SqlState;
+import io.slotway.api.source.ColumnDescription;
+import io.slotway.api.source.PreparedQuery;
+import io.slotway.api.source.QueryCursor;
+import io.slotway.api.source.SqlSession;
+import io.slotway.api.source.TransactionMode;
+import io.slotway.api.sql.PgLexer;
+import io.slotway.api.types.PgType;
+import io.slotway.api.types.PgValues;
+import io.slotway.core.pgwire.BackendMessage;
+import io.slotway.core.pgwire.BackendMessage.Field;
+import io.slotway.core.pgwire.FrontendMessage;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client's SQL session after startup: the simple and extended query protocols, PostgreSQL's
+ * transaction rules and the session's settings. Statements on user objects go to the source's
+ * {@link SqlSession}; the rest ({@link Command}) is carried out here. Used by one thread at a time.
+ */
+public final class Session {
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+    private static final short TEXT = 0;
+    private static final short BINARY = 1;
+
+    /** Transaction state as ReadyForQuery reports it. */
+    enum TxState {
+        IDLE('I'), IN_BLOCK('T'), FAILED('E');
+
+        final byte status;
+
+        TxState(char status) {
+            this.status = (byte) status;
+        }
+    }
+
+    /** A parsed statement: a core command, a source statement, or the empty statement. */
+    private record Statement(String sql, Command command, PreparedQuery prepared, int[] parameterTypes,
+                             List<ColumnDescription> columns) {
+        boolean empty() {
+            return command == null && prepared == null;
+        }
+    }
+
+    /** A bound statement, possibly part way through its rows. */
+    private static final class Portal {
+        final Statement statement;
+        final Object[] parameters;
+        final short[] resultFormats;
+        QueryCursor cursor;
+        boolean done;
+
+        Portal(Statement statement, Object[] parameters, short[] resultFormats) {
+            this.statement = statement;
+            this.parameters = parameters;
+            this.resultFormats = resultFormats;
+        }
+
+        void close() {
+            if (cursor != null) {
+                cursor.close();
+                cursor = null;
+            }
+        }
+    }
+
+    private final SqlSession source;
+    private final Settings settings;
+    private final Output out;
+    private final Map<String, Statement> statements = new HashMap<>();
+    private final Map<String, Portal> portals = new HashMap<>();
+    private final Deque<String> savepoints = new ArrayDeque<>();
+    private TxState tx = TxState.IDLE;
+    /** An implicit transaction (multi-statement Query, or extended protocol until Sync) is open. */
+    private boolean implicitOpen;
+    /** After an error in the extended protocol, messages are discarded until Sync. */
+    private boolean skipUntilSync;
+    private volatile boolean cancelRequested;
+    private TransactionMode nextTransactionMode;
+
+    public Session(SqlSession source, Settings settings, Output out) {
+        this.source = source;
+        this.settings = settings;
+        this.out = out;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** ReadyForQuery's status byte now. */
+    public byte transactionStatus() {
+        return tx.status;
+    }
+
+    /** Handles one message; returns false when the connection should close (Terminate). */
+    public boolean handle(FrontendMessage message) {
+        if (message instanceof FrontendMessage.Terminate) {
+            return false;
+        }
+        if (message instanceof FrontendMessage.Sync) {
+            sync();
+            return true;
+        }
+        if (skipUntilSync) {
+            return true;
+        }
+        cancelRequested = false;
+        try {
+            if (message instanceof FrontendMessage.Query q) {
+                simpleQuery(q.sql());
+            } else if (message instanceof FrontendMessage.Parse p) {
+                parse(p);
+            } else if (message instanceof FrontendMessage.Bind b) {
+                bind(b);
+            } else if (message instanceof FrontendMessage.Describe d) {
+                describe(d);
+            } else if (message instanceof FrontendMessage.Execute e) {
+                execute(e);
+            } else if (message instanceof FrontendMessage.Close c) {
+                close(c);
+            } else if (message instanceof FrontendMessage.Flush) {
+                out.flush();
+            } else if (message instanceof FrontendMessage.Invalid invalid) {
+                throw invalid.error();
+            } else if (message instanceof FrontendMessage.FunctionCall) {
+                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "the function call protocol message is not supported");
+            } else if (message instanceof FrontendMessage.CopyData || message instanceof FrontendMessage.CopyDone
+                    || message instanceof FrontendMessage.CopyFail) {
+                // Ignored outside COPY, as PostgreSQL does: a COPY that failed leaves the client sending.
+                return true;
+            } else {
+                throw new PgException(SqlState.PROTOCOL_VIOLATION, "unexpected message in this state");
+            }
+        } catch (PgException e) {
+            extendedError(e);
+        } catch (RuntimeException e) {
+            LOG.error("internal error handling {}", message.getClass().getSimpleName(), e);
+            extendedError(new PgException(SqlState.INTERNAL_ERROR, String.valueOf(e.getMessage()), e));
+        }
+        return true;
+    }
+
+    /** Asks the statement running now to stop with 57014. Called from another thread. */
+    public void cancel() {
+        cancelRequested = true;
+        source.cancel();
+    }
+
+    /** Ends the session: open work is rolled back. */
+    public void close() {
+        closeAllPortals();
+        source.close();
+    }
+
+    // ---------------------------------------------------------------- simple query
+
+    private void simpleQuery(String sql) {
+        // A simple Query discards the unnamed statement and portal, as in PostgreSQL.
+        dropUnnamed();
+        List<String> parts;
+        try {
+            parts = PgLexer.splitStatements(sql);
+        } catch (PgException e) {
+            out.send(new BackendMessage.ErrorResponse(e));
+            readyForQuery();
+            return;
+        }
+        if (parts.isEmpty()) {
+            out.send(new BackendMessage.EmptyQueryResponse());
+            readyForQuery();
+            return;
+        }
+        boolean multi = parts.size() > 1;
+        try {
+            for (String part : parts) {
+                if (cancelRequested) {
+                    throw canceled();
+                }
+                runSimple(part, multi);
+            }
+            endImplicit(true);
+        } catch (PgException e) {
+            fail(e);
+        } catch (RuntimeException e) {
+            LOG.error("internal error running query", e);
+            fail(new PgException(SqlState.INTERNAL_ERROR, String.valueOf(e.getMessage()), e));
+        }
+        readyForQuery();
+    }
+
+    private void runSimple(String sql, boolean multi) throws PgException {
+        Command command = Command.parse(sql);
+        checkNotFailed(command);
+        if (command != null) {
+            runCommand(command, multi, null);
+            return;
+        }
+        ensureTransaction();
+        try (PreparedQuery prepared = source.prepare(sql, new int[0])) {
+            List<ColumnDescription> columns = prepared.columns();
+            if (!columns.isEmpty()) {
+                out.send(rowDescription(columns, new short[0]));
+            }
+            try (QueryCursor cursor = prepared.execute(new Object[0])) {
+                long n = sendRows(cursor, columns, new short[0], 0);
+                out.send(new BackendMessage.CommandComplete(cursor.commandTag(n)));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- extended protocol
+
+    private void parse(FrontendMessage.Parse p) throws PgException {
+        if (!p.statement().isEmpty() && statements.containsKey(p.statement())) {
+            throw new PgException(SqlState.DUPLICATE_PREPARED_STATEMENT,
+                    "prepared statement \"" + p.statement() + "\" already exists");
+        }
+        List<String> parts = PgLexer.splitStatements(p.sql());
+        if (parts.size() > 1) {
+            throw new PgException(SqlState.SYNTAX_ERROR, "cannot insert multiple commands into a prepared statement");
+        }
+        Statement statement;
+        if (parts.isEmpty()) {
+            statement = new Statement("", null, null, p.parameterTypes(), List.of());
+        } else {
+            String sql = parts.get(0);
+            Command command = Command.parse(sql);
+            checkNotFailed(command);
+            if (command != null) {
+                statement = new Statement(sql, command, null, p.parameterTypes(), commandColumns(command));
+            } else {
+                PreparedQuery prepared = source.prepare(sql, p.parameterTypes());
+                statement = new Statement(sql, null, prepared, prepared.parameterTypes(), prepared.columns());
+            }
+        }
+        Statement old = statements.put(p.statement(), statement);
+        if (old != null && old.prepared() != null) {
+            old.prepared().close();
+        }
+        out.send(new BackendMessage.ParseComplete());
+    }
+
+    private void bind(FrontendMessage.Bind b) throws PgException {
+        Statement statement = statement(b.statement());
+        checkNotFailed(statement.command());
+        int[] types = statement.parameterTypes();
+        byte[][] raw = b.parameters();
+        if (raw.length != types.length) {
+            throw new PgException(SqlState.PROTOCOL_VIOLATION, "bind message supplies " + raw.length
+                    + " parameters, but prepared statement \"" + b.statement() + "\" requires " + types.length);
+        }
+        short[] formats = b.parameterFormats();
+        if (formats.length > 1 && formats.length != raw.length) {
+            throw new PgException(SqlState.PROTOCOL_VIOLATION, "bind message has " + formats.length
+                    + " parameter formats but " + raw.length + " parameters");
+        }
+        Object[] values = new Object[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] == null) {
+                continue;
+            }
+            short format = formats.length == 0 ? TEXT : formats.length == 1 ? formats[0] : formats[i];
+            values[i] = decodeParameter(types[i], format, raw[i], i + 1);
+        }
+        short[] resultFormats = b.resultFormats();
+        int ncols = statement.columns().size();
+        if (resultFormats.length > 1 && resultFormats.length != ncols) {
+            throw new PgException(SqlState.PROTOCOL_VIOLATION, "bind message has " + resultFormats.length
+                    + " result formats but query has " + ncols + " columns");
+        }
+        for (short f : resultFormats) {
+            if (f != TEXT && f != BINARY) {
+                throw new PgException(SqlState.PROTOCOL_VIOLATION, "unsupported format code: " + f);
+            }
+        }
+        if (!b.portal().isEmpty() && portals.containsKey(b.portal())) {
+            throw new PgException(SqlState.DUPLICATE_CURSOR, "portal \"" + b.portal() + "\" already exists");
+        }
+        Portal old = portals.put(b.portal(), new Portal(statement, values, resultFormats));
+        if (old != null) {
+            old.close();
+        }
+        out.send(new BackendMessage.BindComplete());
+    }
+
+    private Object decodeParameter(int typeOid, short format, byte[] raw, int number) throws PgException {
+        PgType type = PgType.byOid(typeOid);
+        if (format != TEXT && format != BINARY) {
+            throw new PgException(SqlState.PROTOCOL_VIOLATION, "unsupported format code: " + format);
+        }
+        if (format == BINARY) {
+            if (type == null || type == PgType.UNKNOWN) {
+                throw new PgException(SqlState.INVALID_BINARY_REPRESENTATION,
+                        "incorrect binary data format in bind parameter " + number);
+            }
+            try {
+                return PgValues.fromBinary(type, -1, raw);
+            } catch (PgException e) {
+                throw new PgException(SqlState.INVALID_BINARY_REPRESENTATION,
+                        "incorrect binary data format in bind parameter " + number);
+            }
+        }
+        String text = new String(raw, StandardCharsets.UTF_8);
+        if (type == null || type == PgType.UNKNOWN || type == PgType.TEXT || type == PgType.VARCHAR) {
+            return text;
+        }
+        return PgValues.fromText(type, -1, text, settings.format());
+    }
+
+    private void describe(FrontendMessage.Describe d) throws PgException {
+        if (d.kind() == 'S') {
+            Statement statement = statement(d.name());
+            out.send(new BackendMessage.ParameterDescription(statement.parameterTypes()));
+            sendDescription(statement.columns(), new short[0]);
+        } else {
+            Portal portal = portal(d.name());
+            checkNotFailed(portal.statement.command());
+            sendDescription(portal.statement.columns(), portal.resultFormats);
+        }
+    }
+
+    private void sendDescription(List<ColumnDescription> columns, short[] formats) {
+        if (columns.isEmpty()) {
+            out.send(new BackendMessage.NoData());
+        } else {
+            out.send(rowDescription(columns, formats));
+        }
+    }
+
+    private void execute(FrontendMessage.Execute e) throws PgException {
+        Portal portal = portal(e.portal());
+        Statement statement = portal.statement;
+        checkNotFailed(statement.command());
+        if (statement.empty()) {
+            out.send(new BackendMessage.EmptyQueryResponse());
+            return;
+        }
+        if (statement.command() != null) {
+            if (!portal.done) {
+                portal.done = true;
+                runCommand(statement.command(), false, portal.resultFormats);
+            } else {
+                out.send(new BackendMessage.CommandComplete(tagOf(statement.command())));
+            }
+            return;
+        }
+        ensureTransaction();
+        if (portal.cursor == null && !portal.done) {
+            portal.cursor = statement.prepared().execute(portal.parameters);
+        }
+        if (portal.done) {
+            out.send(new BackendMessage.CommandComplete("SELECT 0"));
+            return;
+        }
+        int max = e.maxRows() <= 0 ? 0 : e.maxRows();
+        long n = sendRows(portal.cursor, statement.columns(), portal.resultFormats, max);
+        if (max > 0 && n == max) {
+            out.send(new BackendMessage.PortalSuspended());
+        } else {
+            out.send(new BackendMessage.CommandComplete(portal.cursor.commandTag(n)));
+            portal.done = true;
+            portal.close();
+        }
+    }
+
+    private void close(FrontendMessage.Close c) {
+        if (c.kind() == 'S') {
+            Statement s = statements.remove(c.name());
+            if (s != null && s.prepared() != null) {
+                s.prepared().close();
+            }
+        } else {
+            Portal p = portals.remove(c.name());
+            if (p != null) {
+                p.close();
+            }
+        }
+        out.send(new BackendMessage.CloseComplete());
+    }
+
+    private void sync() {
+        skipUntilSync = false;
+        try {
+            endImplicit(true);
+        } catch (PgException e) {
+            out.send(new BackendMessage.ErrorResponse(e));
+        }
+        readyForQuery();
+    }
+
+    private Statement statement(String name) throws PgException {
+        Statement s = statements.get(name);
+        if (s == null) {
+            throw new PgException(SqlState.INVALID_SQL_STATEMENT_NAME, name.isEmpty()
+                    ? "unnamed prepared statement does not exist"
+                    : "prepared statement \"" + name + "\" does not exist");
+        }
+        return s;
+    }
+
+    private Portal portal(String name) throws PgException {
+        Portal p = portals.get(name);
+        if (p == null) {
+            throw new PgException(SqlState.INVALID_CURSOR_NAME, "portal \"" + name + "\" does not exist");
+        }
+        return p;
+    }
+
+    // ---------------------------------------------------------------- rows
+
+    private BackendMessage.RowDescription rowDescription(List<ColumnDescription> columns, short[] formats) {
+        List<Field> fields = new ArrayList<>(columns.size());
+        for (int i = 0; i < columns.size(); i++) {
+            ColumnDescription c = columns.get(i);
+            fields.add(new Field(c.name(), c.tableOid(), c.columnNumber(), c.type().oid(),
+                    (short) c.type().length(), c.typmod(), format(formats, i)));
+        }
+        return new BackendMessage.RowDescription(fields);
+    }
+
+    private static short format(short[] formats, int column) {
+        if (formats.length == 0) {
+            return TEXT;
+        }
+        return formats.length == 1 ? formats[0] : formats[column];
+    }
+
+    /** Sends up to {@code max} rows (0 = all) and returns how many were sent. */
+    private long sendRows(QueryCursor cursor, List<ColumnDescription> columns, short[] formats, int max)
+            throws PgException {
+        long n = 0;
+        Object[] row;
+        while ((max == 0 || n < max) && (row = cursor.next()) != null) {
+            if (cancelRequested) {
+                throw canceled();
+            }
+            byte[][] values = new byte[row.length][];
+            for (int i = 0; i < row.length; i++) {
+                if (row[i] != null) {
+                    PgType type = columns.get(i).type();
+                    values[i] = format(formats, i) == BINARY ? PgValues.toBinary(type, row[i])
+                            : PgValues.toText(type, row[i], settings.format()).getBytes(StandardCharsets.UTF_8);
+                }
+            }
+            out.send(new BackendMessage.DataRow(values));
+            n++;
+        }
+        return n;
+    }
+
+    private static PgException canceled() {
+        return new PgException(SqlState.QUERY_CANCELED, "canceling statement due to user request");
+    }
+
+    // ---------------------------------------------------------------- commands
+
+    private static List<ColumnDescription> commandColumns(Command command) {
+        if (command instanceof Command.Show show) {
+            if (show.name() == null) {
+                return List.of(text("name"), text("setting"), text("description"));
+            }
+            String canonical = Settings.canonicalName(show.name());
+            return List.of(text(canonical == null ? show.name() : canonical));
+        }
+        return List.of();
+    }
+
+    private static ColumnDescription text(String name) {
+        return new ColumnDescription(name, 0, (short) 0, PgType.TEXT, -1);
+    }
+
+    private static String tagOf(Command command) {
+        if (command instanceof Command.Begin b) {
+            return b.tag();
+        } else if (command instanceof Command.Commit c) {
+            return c.tag();
+        } else if (command instanceof Command.Rollback r) {
+            return r.tag();
+        } else if (command instanceof Command.Savepoint) {
+            return "SAVEPOINT";
+        } else if (command instanceof Command.Release) {
+            return "RELEASE";
+        } else if (command instanceof Command.RollbackTo) {
+            return "ROLLBACK";
+        } else if (command instanceof Command.Set || command instanceof Command.SetTransaction) {
+            return "SET";
+        } else if (command instanceof Command.Reset) {
+            return "RESET";
+        } else if (command instanceof Command.Show) {
+            return "SHOW";
+        } else {
+            return ((Command.NoOp) command).tag();
+        }
+    }
+
+    /**
+     * Carries out a core command. {@code multi} tells that it is one of several statements in a simple
+     * Query; {@code formats} are the portal's result formats (null in a simple Query, which sends its
+     * own RowDescription).
+     */
+    private void runCommand(Command command, boolean multi, short[] formats) throws PgException {
+        String tag = tagOf(command);
+        if (command instanceof Command.Begin b) {
+            if (tx != TxState.IDLE) {
+                warn(SqlState.ACTIVE_SQL_TRANSACTION, "there is already a transaction in progress");
+            } else if (implicitOpen) {
+                implicitOpen = false; // BEGIN inside a multi-statement Query makes the block explicit
+                tx = TxState.IN_BLOCK;
+            } else {
+                source.begin(effectiveMode(b.mode()));
+                settings.beginTransaction();
+                tx = TxState.IN_BLOCK;
+            }
+        } else if (command instanceof Command.Commit) {
+            if (tx == TxState.FAILED) {
+                rollbackBlock();
+                tag = "ROLLBACK";
+            } else if (tx == TxState.IN_BLOCK) {
+                try {
+                    source.commit();
+                    settings.commitTransaction();
+                } finally {
+                    endBlock();
+                }
+            } else {
+                warn(SqlState.NO_ACTIVE_SQL_TRANSACTION, "there is no transaction in progress");
+                endImplicit(true);
+            }
+        } else if (command instanceof Command.Rollback) {
+            if (tx != TxState.IDLE) {
+                rollbackBlock();
+            } else {
+                warn(SqlState.NO_ACTIVE_SQL_TRANSACTION, "there is no transaction in progress");
+                endImplicit(false);
+            }
+        } else if (command instanceof Command.Savepoint s) {
+            requireBlock("SAVEPOINT");
+            source.savepoint(s.name());
+            savepoints.push(s.name());
+        } else if (command instanceof Command.RollbackTo r) {
+            requireBlock("ROLLBACK TO SAVEPOINT");
+            requireSavepoint(r.name());
+            source.rollbackToSavepoint(r.name());
+            while (!savepoints.peek().equals(r.name())) {
+                savepoints.pop();
+            }
+            tx = TxState.IN_BLOCK;
+        } else if (command instanceof Command.Release r) {
+            requireBlock("RELEASE SAVEPOINT");
+            requireSavepoint(r.name());
+            source.releaseSavepoint(r.name());
+            while (!savepoints.pop().equals(r.name())) {
+                // pop up to and including the released savepoint
+            }
+        } else if (command instanceof Command.Set s) {
+            if (s.local() && tx == TxState.IDLE && !implicitOpen) {
+                warn(SqlState.NO_ACTIVE_SQL_TRANSACTION, "SET LOCAL can only be used in transaction blocks");
+            } else {
+                settings.set(s.name(), s.value(), s.local(), tx != TxState.IDLE || implicitOpen);
+            }
+        } else if (command instanceof Command.SetTransaction st) {
+            applyTransactionMode(st);
+        } else if (command instanceof Command.Reset r) {
+            if (r.name() == null) {
+                settings.resetAll(tx != TxState.IDLE || implicitOpen);
+            } else {
+                settings.set(r.name(), null, false, tx != TxState.IDLE || implicitOpen);
+            }
+        } else if (command instanceof Command.Show s) {
+            show(s, formats);
+        } else if (command instanceof Command.NoOp noop && noop.discardAll()) {
+            if (tx != TxState.IDLE || multi) {
+                throw new PgException(SqlState.ACTIVE_SQL_TRANSACTION, "DISCARD ALL cannot run inside a transaction block");
+            }
+            settings.resetAll(false);
+            closeAllPortals();
+            for (Statement st : statements.values()) {
+                if (st.prepared() != null) {
+                    st.prepared().close();
+                }
+            }
+            statements.clear();
+        }
+        out.send(new BackendMessage.CommandComplete(tag));
+    }
+
+    private TransactionMode effectiveMode(TransactionMode requested) {
+        TransactionMode pending = nextTransactionMode;
+        nextTransactionMode = null;
+        String isolation = requested.isolation() != null ? requested.isolation()
+                : pending != null && pending.isolation() != null ? pending.isolation()
+                : settings.get("default_transaction_isolation");
+        boolean readOnly = requested.readOnly() || (pending != null && pending.readOnly())
+                || "on".equals(settings.get("default_transaction_read_only"));
+        return new TransactionMode(isolation, readOnly, requested.deferrable());
+    }
+
+    private void applyTransactionMode(Command.SetTransaction st) throws PgException {
+        TransactionMode m = st.mode();
+        boolean inTx = tx != TxState.IDLE || implicitOpen;
+        if (st.session()) {
+            if (m.isolation() != null) {
+                settings.set("default_transaction_isolation", m.isolation(), false, inTx);
+            }
+            settings.set("default_transaction_read_only", m.readOnly() ? "on" : "off", false, inTx);
+        } else if (tx == TxState.IDLE) {
+            warn(SqlState.NO_ACTIVE_SQL_TRANSACTION, "SET TRANSACTION can only be used in transaction blocks");
+        } else {
+            if (m.isolation() != null) {
+                settings.set("transaction_isolation", m.isolation(), true, true);
+            }
+            settings.set("transaction_read_only", m.readOnly() ? "on" : "off", true, true);
+        }
+    }
+
+    private void show(Command.Show s, short[] formats) throws PgException {
+        List<String[]> rows = new ArrayList<>();
+        if (s.name() == null) {
+            rows.addAll(settings.all());
+        } else {
+            rows.add(new String[] {settings.show(s.name())});
+        }
+        List<ColumnDescription> columns = commandColumns(s);
+        if (formats == null) {
+            out.send(rowDescription(columns, new short[0]));
+        }
+        short[] f = formats == null ? new short[0] : formats;
+        for (String[] row : rows) {
+            byte[][] values = new byte[row.length][];
+            for (int i = 0; i < row.length; i++) {
+                values[i] = row[i] == null ? null : row[i].getBytes(StandardCharsets.UTF_8);
+            }
+            if (format(f, 0) == BINARY) {
+                // text's binary form is its UTF-8 bytes: nothing to change
+                LOG.trace("SHOW in binary format");
+            }
+            out.send(new BackendMessage.DataRow(values));
+        }
+    }
+
+    private void requireBlock(String what) throws PgException {
+        if (tx == TxState.IDLE) {
+            throw new PgException(SqlState.NO_ACTIVE_SQL_TRANSACTION, what + " can only be used in transaction blocks");
+        }
+    }
+
+    private void requireSavepoint(String name) throws PgException {
+        if (!savepoints.contains(name)) {
+            throw new PgException(SqlState.INVALID_SAVEPOINT_SPECIFICATION, "savepoint \"" + name + "\" does not exist");
+        }
+    }
+
+    private void warn(String sqlState, String message) {
+        notice(new PgException(PgException.Severity.WARNING, sqlState, message, null, null, 0, null));
+    }
+
+    /** Sends a notice or warning unless client_min_messages filters it out. */
+    public void notice(PgException notice) {
+        String min = settings.get("client_min_messages");
+        boolean isWarning = notice.severity() == PgException.Severity.WARNING;
+        if ("error".equals(min) || ("warning".equals(min) && !isWarning)) {
+            return;
+        }
+        out.send(new BackendMessage.NoticeResponse(notice));
+    }
+
+    // ---------------------------------------------------------------- transactions
+
+    /**
+     * In a failed transaction block only ROLLBACK, COMMIT (which rolls back) and ROLLBACK TO are
+     * accepted; everything else gets 25P02.
+     */
+    private void checkNotFailed(Command command) throws PgException {
+        if (tx == TxState.FAILED && !(command instanceof Command.Rollback || command instanceof Command.Commit
+                || command instanceof Command.RollbackTo)) {
+            throw new PgException(SqlState.IN_FAILED_SQL_TRANSACTION,
+                    "current transaction is aborted, commands ignored until end of transaction block");
+        }
+    }
+
+    private void ensureTransaction() throws PgException {
+        if (tx == TxState.IDLE && !implicitOpen) {
+            source.begin(effectiveMode(TransactionMode.DEFAULT.withIsolation(null)));
+            settings.beginTransaction();
+            implicitOpen = true;
+        }
+    }
+
+    private void endImplicit(boolean commit) throws PgException {
+        if (!implicitOpen) {
+            return;
+        }
+        implicitOpen = false;
+        closeAllPortals();
+        if (commit) {
+            try {
+                source.commit();
+                settings.commitTransaction();
+            } catch (PgException e) {
+                settings.rollbackTransaction();
+                throw e;
+            }
+        } else {
+            source.rollback();
+            settings.rollbackTransaction();
+        }
+    }
+
+    private void rollbackBlock() throws PgException {
+        try {
+            source.rollback();
+        } finally {
+            settings.rollbackTransaction();
+            endBlock();
+        }
+    }
+
+    private void endBlock() {
+        tx = TxState.IDLE;
+        savepoints.clear();
+        closeAllPortals();
+    }
+
+    /** An error while running a statement: the block fails, or the implicit transaction rolls back. */
+    private void fail(PgException e) {
+        out.send(new BackendMessage.ErrorResponse(e));
+        if (tx == TxState.IN_BLOCK) {
+            tx = TxState.FAILED;
+        }
+        if (implicitOpen) {
+            try {
+                endImplicit(false);
+            } catch (PgException rollbackError) {
+                LOG.warn("rollback after error failed: {}", rollbackError.getMessage());
+            }
+        }
+    }
+
+    private void extendedError(PgException e) {
+        fail(e);
+        skipUntilSync = true;
+    }
+
+    private void readyForQuery() {
+        for (Map.Entry<String, String> e : settings.drainReports().entrySet()) {
+            out.send(new BackendMessage.ParameterStatus(e.getKey(), e.getValue()));
+        }
+        out.send(new BackendMessage.ReadyForQuery(tx.status));
+        out.flush();
+    }
+
+    private void dropUnnamed() {
+        Statement s = statements.remove("");
+        if (s != null && s.prepared() != null) {
+            s.prepared().close();
+        }
+        Portal p = portals.remove("");
+        if (p != null) {
+            p.close();
+        }
+    }
+
+    private void closeAllPortals() {
+        for (Iterator<Portal> it = portals.values().iterator(); it.hasNext(); ) {
+            it.next().close();
+            it.remove();
+        }
+    }
+}
