@@ -1,35 +1,39 @@
 package io.slotway.launcher;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Array;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
  * Reads {@code <conf>/*.cfg}: one file per configuration PID ({@code io.slotway.server.cfg} is
- * PID {@code io.slotway.server}). Each file is a Java properties file. A value may use
+ * PID {@code io.slotway.server}). Each line is {@code key = value} (split at the first
+ * {@code =}, both sides trimmed); lines starting with {@code #} or {@code !} and blank lines are
+ * ignored; there are no escapes or continuation lines. A value may use
  * {@code ${name}}, replaced by the framework property (or else system property) of that name.
  * A key may carry a type the way the OSGi Configurator does, {@code port:Integer = 5433}; the
  * types are String (the default), Integer, Long, Boolean, Double, and arrays of them
  * ({@code hosts:String[] = a, b}, split at commas).
+ *
+ * <p>Public so that the itests configure their framework from the same files, read the same way.
  */
-final class ConfigFiles {
+public final class ConfigFiles {
 
-    static final String SUFFIX = ".cfg";
+    public static final String SUFFIX = ".cfg";
 
     private ConfigFiles() {
     }
 
     /** PID to properties, in PID order; an absent directory has none. */
-    static Map<String, Dictionary<String, Object>> read(Path dir, UnaryOperator<String> lookup) throws IOException {
+    public static Map<String, Dictionary<String, Object>> read(Path dir, UnaryOperator<String> lookup) throws IOException {
         Map<String, Dictionary<String, Object>> result = new TreeMap<>();
         if (!Files.isDirectory(dir)) {
             return result;
@@ -38,13 +42,10 @@ final class ConfigFiles {
             for (Path file : files) {
                 String name = file.getFileName().toString();
                 String pid = name.substring(0, name.length() - SUFFIX.length());
-                Properties raw = new Properties();
-                try (InputStream in = Files.newInputStream(file)) {
-                    raw.load(in);
-                }
                 Dictionary<String, Object> props = new Hashtable<>();
-                for (String key : raw.stringPropertyNames()) {
-                    String value = substitute(raw.getProperty(key), lookup, file);
+                for (Map.Entry<String, String> entry : lines(file).entrySet()) {
+                    String key = entry.getKey();
+                    String value = substitute(entry.getValue(), lookup, file);
                     int colon = key.lastIndexOf(':');
                     if (colon > 0) {
                         props.put(key.substring(0, colon), convert(key.substring(colon + 1), value, file, key));
@@ -54,6 +55,28 @@ final class ConfigFiles {
                 }
                 result.put(pid, props);
             }
+        }
+        return result;
+    }
+
+    /**
+     * The file's {@code key = value} lines, in order. Not java.util.Properties: that splits at
+     * {@code :} too, and typed keys ({@code port:Integer}) contain one.
+     */
+    static Map<String, String> lines(Path file) throws IOException {
+        Map<String, String> result = new LinkedHashMap<>();
+        int number = 0;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            number++;
+            String t = line.strip();
+            if (t.isEmpty() || t.startsWith("#") || t.startsWith("!")) {
+                continue;
+            }
+            int eq = t.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException(file + ":" + number + ": expected key = value");
+            }
+            result.put(t.substring(0, eq).strip(), t.substring(eq + 1).strip());
         }
         return result;
     }
