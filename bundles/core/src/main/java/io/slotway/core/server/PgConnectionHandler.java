@@ -240,9 +240,8 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
             applyStartupSettings(settings);
             SqlSession sql = source.openSession(new Context(settings, processId));
             Session s = new Session(sql, settings, this);
-            settings.drainReports();
             send(new BackendMessage.AuthenticationOk());
-            for (Map.Entry<String, String> e : settings.reported()) {
+            for (Map.Entry<String, String> e : settings.drainReports().entrySet()) {
                 send(new BackendMessage.ParameterStatus(e.getKey(), e.getValue()));
             }
             send(new BackendMessage.BackendKeyData(processId, secretKey));

@@ -79,8 +79,8 @@ public final class Settings {
     private Map<String, String> atTransactionStart;
     /** Values to restore at the end of the transaction because of SET LOCAL. */
     private Map<String, String> localOverrides;
-    /** Reported parameters whose value changed since the last call to {@link #drainReports()}. */
-    private final Map<String, String> pendingReports = new LinkedHashMap<>();
+    /** Reported parameters (canonical name) and the value the client last saw. */
+    private final Map<String, String> lastReported = new LinkedHashMap<>();
     private SessionFormat format;
 
     public Settings(Map<String, String> serverDefaults) {
@@ -111,17 +111,6 @@ public final class Settings {
             throw unrecognized(name);
         }
         return v;
-    }
-
-    /** The parameters reported in ParameterStatus at startup, with their current values. */
-    public List<Map.Entry<String, String>> reported() {
-        List<Map.Entry<String, String>> out = new ArrayList<>();
-        for (Definition d : DEFINITIONS.values()) {
-            if (d.report()) {
-                out.add(Map.entry(d.name(), values.get(d.name().toLowerCase(Locale.ROOT))));
-            }
-        }
-        return out;
     }
 
     /** Every known parameter as (name, setting, description), sorted by name, for SHOW ALL. */
@@ -167,10 +156,6 @@ public final class Settings {
     public void setInternal(String name, String value) {
         String key = name.toLowerCase(Locale.ROOT);
         values.put(key, value);
-        Definition d = DEFINITIONS.get(key);
-        if (d != null && d.report()) {
-            pendingReports.put(d.name(), value);
-        }
         format = computeFormat();
     }
 
@@ -186,10 +171,7 @@ public final class Settings {
         } else if (localOverrides != null) {
             localOverrides.remove(key);
         }
-        String old = values.put(key, value);
-        if (d != null && d.report() && !value.equals(old)) {
-            pendingReports.put(d.name(), value);
-        }
+        values.put(key, value);
         format = computeFormat();
     }
 
@@ -232,18 +214,25 @@ public final class Settings {
     }
 
     private void restore(String key, String value) {
-        String old = values.put(key, value);
-        Definition d = DEFINITIONS.get(key);
-        if (d != null && d.report() && !value.equals(old)) {
-            pendingReports.put(d.name(), value);
-        }
+        values.put(key, value);
         format = computeFormat();
     }
 
-    /** Reported parameters that changed since the last call, to send as ParameterStatus. */
+    /**
+     * Reported parameters whose value differs from what the client last saw, to send as
+     * ParameterStatus just before ReadyForQuery (as PostgreSQL 14 and later do); they count as seen.
+     */
     public Map<String, String> drainReports() {
-        Map<String, String> out = new LinkedHashMap<>(pendingReports);
-        pendingReports.clear();
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Definition d : DEFINITIONS.values()) {
+            if (d.report()) {
+                String now = values.get(d.name().toLowerCase(Locale.ROOT));
+                if (!now.equals(lastReported.get(d.name()))) {
+                    out.put(d.name(), now);
+                    lastReported.put(d.name(), now);
+                }
+            }
+        }
         return out;
     }
 
