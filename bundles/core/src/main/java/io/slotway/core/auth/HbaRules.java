@@ -107,7 +107,8 @@ public final class HbaRules {
     /**
      * The first rule that matches, as PostgreSQL chooses it.
      *
-     * @param client the client's IP address (an IPv4-mapped IPv6 address counts as IPv6)
+     * @param client the client's IP address (Java reports an IPv4-mapped IPv6 peer, {@code ::ffff:a.b.c.d}, as
+     *     IPv4, so such a client matches IPv4 rules)
      * @param user the user name from the startup packet
      * @param database the database from the startup packet (ignored for physical replication)
      * @param physicalReplication {@code replication=true} in the startup packet; {@code false} for
