@@ -42,7 +42,7 @@ public final class FakeSource implements SqlSource {
                 return query(List.of(new ColumnDescription("n", 0, (short) 0, PgType.INT4, -1)), new int[0], n);
             }
             if (s.startsWith("echo")) {
-                int params = (int) s.chars().filter(c -> c == '$').count();
+                int params = (int) s.chars().filter(c -> c == 36).count();
                 int[] types = new int[params];
                 for (int i = 0; i < params; i++) {
                     types[i] = i < paramTypeOids.length && paramTypeOids[i] != 0 ? paramTypeOids[i] : PgType.TEXT.oid();
