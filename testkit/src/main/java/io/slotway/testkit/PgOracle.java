@@ -23,7 +23,9 @@ import java.util.stream.Stream;
  * use and stopped (and deleted) when the JVM exits.
  *
  * <p>The binaries come from {@code -Dslotway.pg.bindir} (default {@code /usr/lib/postgresql/15/bin});
- * the README's test command installs them.
+ * the README's test command installs them. PostgreSQL refuses to run as root, so when the tests run as
+ * root (CI containers) the cluster belongs to, and runs as, the {@code postgres} OS user that the
+ * Debian package creates.
  */
 public final class PgOracle {
     private static PgOracle instance;
@@ -82,11 +84,27 @@ public final class PgOracle {
         return name;
     }
 
+    private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+
+    /** The command, run as the {@code postgres} OS user when this JVM runs as root. */
+    private static List<String> asServerUser(List<String> command) {
+        if (!ROOT) {
+            return command;
+        }
+        List<String> out = new ArrayList<>(List.of("runuser", "-u", "postgres", "--"));
+        out.addAll(command);
+        return out;
+    }
+
     private void start() throws IOException {
         Path data = dir.resolve("data");
-        run(List.of(bindir.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "--auth=trust",
-                "-E", "UTF8", "--locale=C.UTF-8"), Duration.ofMinutes(2));
-        Files.writeString(data.resolve("postgresql.conf"), String.join("\n",
+        if (ROOT) {
+            run(List.of("chown", "postgres", dir.toString()), Duration.ofSeconds(30));
+        }
+        run(asServerUser(List.of(bindir.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres",
+                "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")), Duration.ofMinutes(2));
+        Path conf = dir.resolve("slotway-oracle.conf");
+        Files.writeString(conf, String.join("\n",
                 "port = " + port,
                 "listen_addresses = '127.0.0.1'",
                 "unix_socket_directories = '" + dir + "'",
@@ -95,16 +113,21 @@ public final class PgOracle {
                 "max_wal_senders = 20",
                 "fsync = off",
                 "timezone = 'UTC'",
-                "output_plugin_libraries = 'pgoutput, test_decoding, wal2json, decoderbufs'",
-                ""), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
-        List<String> cmd = new ArrayList<>(List.of(bindir.resolve("postgres").toString(), "-D", data.toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
+                knowsSetting("output_plugin_libraries")
+                        ? "output_plugin_libraries = 'pgoutput, test_decoding, wal2json, decoderbufs'" : "",
+                ""), StandardCharsets.UTF_8);
+        // postgresql.conf belongs to the server user: include our settings rather than edit it as root.
+        run(asServerUser(List.of("sh", "-c", "echo \"include '" + conf + "'\" >> '" + data.resolve("postgresql.conf") + "'")),
+                Duration.ofSeconds(30));
+        List<String> cmd = asServerUser(List.of(bindir.resolve("postgres").toString(), "-D", data.toString()));
+        Path log = dir.resolve("server.log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         server = pb.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         SQLException last = null;
         while (System.nanoTime() < deadline) {
             if (!server.isAlive()) {
-                throw new IOException("postgres exited: " + Files.readString(dir.resolve("server.log")));
+                throw new IOException("postgres exited: " + Files.readString(log));
             }
             try (Connection c = connect("postgres")) {
                 return;
@@ -119,6 +142,22 @@ public final class PgOracle {
             }
         }
         throw new IOException("postgres did not accept connections within 60 s", last);
+    }
+
+    /**
+     * Whether this PostgreSQL build has a setting: some Debian builds add {@code output_plugin_libraries}
+     * (see shared/pg-reference/README.md), which must then list wal2json and decoderbufs.
+     */
+    private boolean knowsSetting(String name) throws IOException {
+        Process p = new ProcessBuilder(bindir.resolve("postgres").toString(), "--describe-config")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            p.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out.lines().anyMatch(line -> line.startsWith(name + "\t"));
     }
 
     /** Stops the server and deletes its directory. */
@@ -137,7 +176,7 @@ public final class PgOracle {
         }
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
+        } catch (IOException | java.io.UncheckedIOException ignored) {
             // best effort: a temp directory
         }
     }

@@ -45,7 +45,7 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
     private static final int PAUSE_READING_AT = 256;
     private static final int RESUME_READING_AT = 32;
 
-    enum Phase { STARTUP, SASL_INITIAL, SASL_CONTINUE, OPENING, READY, CLOSED }
+    enum Phase { STARTUP, SASL_INITIAL, SASL_FIRST, SASL_CONTINUE, OPENING, READY, CLOSED }
 
     private final ServerOptions options;
     private final SqlSource source;
@@ -82,7 +82,7 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
             switch (phase) {
                 case STARTUP -> startup(m);
                 case SASL_INITIAL -> saslInitial(m);
-                case SASL_CONTINUE -> saslContinue(m);
+                case SASL_FIRST, SASL_CONTINUE -> saslContinue(m);
                 case READY -> toSession(m);
                 case OPENING -> {
                     // Messages sent before ReadyForQuery (pipelining) wait their turn on the backend.
@@ -194,12 +194,24 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
         }
         ScramServer.checkMechanism(mechanism);
         scram = new ScramServer(user, options.users());
+        saslFirst(data);
+    }
+
+    /**
+     * The client-first message: in SASLInitialResponse, or, when that carried no data (length -1), in
+     * the SASLResponse that answers the empty challenge.
+     */
+    private void saslFirst(byte[] data) throws PgException {
         byte[] reply = scram.handleClientFirst(data);
-        phase = Phase.SASL_CONTINUE;
+        phase = data == null ? Phase.SASL_FIRST : Phase.SASL_CONTINUE;
         channel.writeAndFlush(new BackendMessage.AuthenticationSaslContinue(reply));
     }
 
     private void saslContinue(FrontendMessage m) throws PgException {
+        if (phase == Phase.SASL_FIRST) {
+            saslFirst(password(m));
+            return;
+        }
         byte[] reply = scram.handleClientFinal(password(m));
         channel.write(new BackendMessage.AuthenticationSaslFinal(reply));
         authenticated();
