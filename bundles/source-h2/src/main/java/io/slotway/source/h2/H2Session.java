@@ -1,0 +1,337 @@
+package io.slotway.source.h2;
+
+import io.slotway.api.PgException;
+import io.slotway.api.SqlState;
+import io.slotway.api.source.PreparedQuery;
+import io.slotway.api.source.SessionContext;
+import io.slotway.api.source.SqlSession;
+import io.slotway.api.source.TransactionMode;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+
+/** One client's session: one H2 connection, autocommit outside a transaction block. */
+final class H2Session implements SqlSession {
+    /** A JDBC call that can be cancelled. */
+    interface Call<T> {
+        T run() throws SQLException;
+    }
+
+    private record Named(String name, Savepoint savepoint) {}
+
+    private final SessionContext context;
+    private final Connection connection;
+    private final ErrorMapper errors;
+    private final Deque<Named> savepoints = new ArrayDeque<>();
+    private volatile Statement running;
+    private volatile boolean cancelled;
+    private boolean inBlock;
+    private boolean readOnly;
+    private String schema;
+    private String appliedSearchPath;
+    private String appliedTimeZone;
+
+    H2Session(SessionContext context, Connection connection) {
+        this.context = context;
+        this.connection = connection;
+        this.errors = new ErrorMapper(this);
+    }
+
+    SessionContext context() {
+        return context;
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    ErrorMapper errors() {
+        return errors;
+    }
+
+    /** The schema unqualified names are created in: the first existing schema of {@code search_path}. */
+    String currentSchema() throws SQLException {
+        if (schema == null) {
+            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT CURRENT_SCHEMA")) {
+                rs.next();
+                schema = rs.getString(1);
+            }
+        }
+        return schema;
+    }
+
+    private void applySettings() throws SQLException {
+        String path = context.setting("search_path");
+        if (path == null) {
+            path = "\"$user\", public";
+        }
+        if (!path.equals(appliedSearchPath)) {
+            List<String> schemas = new ArrayList<>();
+            for (String part : path.split(",")) {
+                String p = part.trim();
+                if (p.startsWith("\"") && p.endsWith("\"") && p.length() >= 2) {
+                    p = p.substring(1, p.length() - 1);
+                } else {
+                    p = p.toLowerCase(Locale.ROOT);
+                }
+                if (p.equals("$user") || p.equals("pg_catalog") || p.isEmpty()) {
+                    continue;
+                }
+                if (Ddl.schemaExists(connection, p)) {
+                    schemas.add(p);
+                }
+            }
+            if (schemas.isEmpty()) {
+                schemas.add("public");
+            }
+            try (Statement s = connection.createStatement()) {
+                s.execute("SET SCHEMA " + H2Literals.quoteIdent(schemas.get(0)));
+                List<String> quoted = new ArrayList<>();
+                for (String sc : schemas) {
+                    quoted.add(H2Literals.quoteIdent(sc));
+                }
+                s.execute("SET SCHEMA_SEARCH_PATH " + String.join(", ", quoted));
+            }
+            schema = schemas.get(0);
+            appliedSearchPath = path;
+        }
+        String zone = context.format().timeZone().getId();
+        if (!zone.equals(appliedTimeZone)) {
+            try (Statement s = connection.createStatement()) {
+                s.execute("SET TIME ZONE " + H2Literals.quote(zone));
+            } catch (SQLException e) {
+                // a zone H2 does not know: keep the last one
+            }
+            appliedTimeZone = zone;
+        }
+    }
+
+    @Override
+    public PreparedQuery prepare(String sql, int[] paramTypeOids) throws PgException {
+        Plan plan = null;
+        try {
+            applySettings();
+            plan = new Rewriter(this, sql).plan();
+            return new H2Query(this, plan, paramTypeOids);
+        } catch (SQLException e) {
+            throw errors.map(e, plan);
+        } catch (RuntimeException e) {
+            throw new PgException(SqlState.INTERNAL_ERROR, "internal error in the H2 source: " + e, e);
+        }
+    }
+
+    /** Runs a JDBC call that the client may cancel, mapping H2's errors. */
+    <T> T run(Plan plan, Statement statement, Call<T> call) throws PgException {
+        cancelled = false;
+        running = statement;
+        try {
+            return call.run();
+        } catch (SQLException e) {
+            throw errors.map(e, plan);
+        } finally {
+            running = null;
+        }
+    }
+
+    /** Runs one H2 statement of a utility command. */
+    void execute(String h2Sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            running = s;
+            s.execute(h2Sql);
+        } finally {
+            running = null;
+        }
+    }
+
+    void notice(String sqlState, String message) {
+        context.notice(new PgException(PgException.Severity.NOTICE, sqlState, message, null, null, 0, null));
+    }
+
+    /**
+     * Runs DDL with its catalog changes. H2 commits an open transaction when it runs DDL, so the DDL and
+     * its metadata are committed together here, whether or not a transaction block is open.
+     */
+    long runUtility(Plan plan) throws PgException {
+        boolean auto;
+        try {
+            auto = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+        } catch (SQLException e) {
+            throw errors.map(e, plan);
+        }
+        try {
+            long n = plan.utility.run(this);
+            connection.commit();
+            return n;
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw errors.map(e, plan);
+        } catch (PgException e) {
+            rollbackQuietly();
+            throw e;
+        } finally {
+            try {
+                connection.setAutoCommit(auto);
+            } catch (SQLException ignored) {
+                // the next statement reports a broken connection
+            }
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // already failed
+        }
+    }
+
+    void checkWritable(Plan plan) throws PgException {
+        if (readOnly && inBlock && plan.writes) {
+            throw new PgException(SqlState.READ_ONLY_SQL_TRANSACTION, "cannot execute " + plan.verb.replaceAll(" \\d+$", "")
+                    + " in a read-only transaction");
+        }
+    }
+
+    @Override
+    public void begin(TransactionMode mode) throws PgException {
+        try {
+            int level = switch (mode.isolation()) {
+                case "serializable" -> Connection.TRANSACTION_SERIALIZABLE;
+                case "repeatable read" -> Connection.TRANSACTION_REPEATABLE_READ;
+                default -> Connection.TRANSACTION_READ_COMMITTED;
+            };
+            connection.setTransactionIsolation(level);
+            connection.setAutoCommit(false);
+            inBlock = true;
+            readOnly = mode.readOnly();
+            savepoints.clear();
+        } catch (SQLException e) {
+            throw errors.map(e, null);
+        }
+    }
+
+    @Override
+    public void commit() throws PgException {
+        try {
+            connection.commit();
+        } catch (SQLException e) {
+            throw errors.map(e, null);
+        } finally {
+            endBlock();
+        }
+    }
+
+    @Override
+    public void rollback() throws PgException {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            throw errors.map(e, null);
+        } finally {
+            endBlock();
+        }
+    }
+
+    private void endBlock() {
+        inBlock = false;
+        readOnly = false;
+        savepoints.clear();
+        try {
+            connection.setAutoCommit(true);
+            connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        } catch (SQLException ignored) {
+            // reported by the next statement
+        }
+    }
+
+    @Override
+    public void savepoint(String name) throws PgException {
+        try {
+            savepoints.push(new Named(name, connection.setSavepoint()));
+        } catch (SQLException e) {
+            throw errors.map(e, null);
+        }
+    }
+
+    @Override
+    public void rollbackToSavepoint(String name) throws PgException {
+        Named sp = find(name);
+        try {
+            connection.rollback(sp.savepoint());
+        } catch (SQLException e) {
+            throw errors.map(e, null);
+        }
+        // Savepoints made after it are gone; it stays, as in PostgreSQL.
+        while (savepoints.peek() != sp) {
+            savepoints.pop();
+        }
+    }
+
+    @Override
+    public void releaseSavepoint(String name) throws PgException {
+        Named sp = find(name);
+        while (true) {
+            Named top = savepoints.pop();
+            try {
+                connection.releaseSavepoint(top.savepoint());
+            } catch (SQLException ignored) {
+                // H2 keeps no state for released savepoints
+            }
+            if (top == sp) {
+                break;
+            }
+        }
+    }
+
+    private Named find(String name) throws PgException {
+        for (Iterator<Named> it = savepoints.iterator(); it.hasNext(); ) {
+            Named n = it.next();
+            if (n.name().equals(name)) {
+                return n;
+            }
+        }
+        throw new PgException("3B001", "savepoint \"" + name + "\" does not exist");
+    }
+
+    @Override
+    public void cancel() {
+        cancelled = true;
+        Statement s = running;
+        if (s != null) {
+            try {
+                s.cancel();
+            } catch (SQLException ignored) {
+                // the statement finished meanwhile
+            }
+        }
+    }
+
+    boolean cancelled() {
+        return cancelled;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+            }
+        } catch (SQLException ignored) {
+            // closing anyway
+        }
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // nothing left to do
+        }
+    }
+}

@@ -1,1 +1,0 @@
-package io.slotway.source.h2;
