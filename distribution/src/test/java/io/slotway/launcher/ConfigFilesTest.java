@@ -32,7 +32,7 @@ class ConfigFilesTest {
     @Test
     void readsTheShippedSourceConfigurationWithAnAbsoluteDataDir() throws Exception {
         Dictionary<String, Object> h2 = ConfigFiles.read(SHIPPED_CONF, FRAMEWORK::get).get("io.slotway.source.h2");
-        assertThat(h2.get("data.dir")).isEqualTo("/var/lib/slotway/h2");
+        assertThat(h2.get("data.dir")).isEqualTo("/var/lib/slotway");
     }
 
     @Test

@@ -30,7 +30,7 @@ import org.ops4j.pax.exam.Option;
 
 /**
  * The one options factory every suite uses: a Felix with exactly the distribution's
- * {@code bundle/} (plus its shell bundles, installed but not started), configured the way
+ * {@code bundle/}, configured the way
  * {@code bin/slotway} configures it — the same framework properties, and the distribution's
  * {@code conf/*.cfg} read by the launcher's own reader and given to ConfigAdmin before SCR or any
  * Slotway bundle starts. Everything comes from local files: the distribution directory, the
@@ -91,9 +91,6 @@ public final class SlotwayOptions {
                     b.startLevel(EARLY);
                 }
                 o.add(b);
-            }
-            for (Path jar : jars(dist.resolve("lib").resolve("shell"))) {
-                o.add(bundle(jar.toUri().toString()).start(false));
             }
             o.add(bundle(Path.of(required("slotway.itest.pgjdbc")).toUri().toString()));
             o.add(junitBundles());
