@@ -264,8 +264,14 @@ record ColumnType(PgType type, int typmod) {
                 return v instanceof Number n ? Float.valueOf(n.floatValue()) : Float.valueOf(v.toString());
             case "float8":
                 return v instanceof Number n ? Double.valueOf(n.doubleValue()) : Double.valueOf(v.toString());
-            case "numeric":
-                return numeric(v);
+            case "numeric": {
+                Object n = numeric(v);
+                if (n instanceof BigDecimal d && typmod >= 4) {
+                    // DECFLOAT drops trailing zeros; numeric(p,s) always shows s digits.
+                    return d.setScale((typmod - 4) & 0xFFFF, RoundingMode.HALF_UP);
+                }
+                return n;
+            }
             case "bpchar": {
                 String s = v.toString();
                 int n = typmod - 4;

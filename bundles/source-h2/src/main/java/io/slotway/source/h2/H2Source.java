@@ -136,15 +136,17 @@ public final class H2Source implements SqlSource {
      * A new connection to the database at {@code url}. H2's driver is called directly: in OSGi,
      * {@code DriverManager} cannot see drivers of other bundles.
      */
-    static Connection connect(String url) throws SQLException {
-        if (!url.contains(";MODE=")) {
-            for (String open : OPEN) {
-                if (open.startsWith(url.contains(";") ? url.substring(0, url.indexOf(';')) : url)) {
-                    url = open;
-                    break;
-                }
+    /** A new connection to the open database whose file path (as H2's DATABASE_PATH() gives it) is {@code path}. */
+    static Connection connectToPath(String path) throws SQLException {
+        for (String open : OPEN) {
+            if (open.startsWith("jdbc:h2:file:" + path + ";")) {
+                return connect(open);
             }
         }
+        throw new SQLException("no open Slotway H2 database at " + path);
+    }
+
+    static Connection connect(String url) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", "sa");
         props.setProperty("password", "");

@@ -105,8 +105,12 @@ public final class PgFunctions {
             }
         }
         long restart = isCalled ? value + increment : value;
-        String url = conn.getMetaData().getURL();
-        try (Connection own = H2Source.connect(url)) {
+        String path;
+        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("CALL DATABASE_PATH()")) {
+            rs.next();
+            path = rs.getString(1);
+        }
+        try (Connection own = H2Source.connectToPath(path)) {
             own.setAutoCommit(true);
             try (Statement s = own.createStatement()) {
                 s.execute("ALTER SEQUENCE " + H2Literals.quoteIdent(schema) + "." + H2Literals.quoteIdent(name) + " RESTART WITH " + restart);

@@ -186,7 +186,7 @@ final class Rewriter {
         if (conflict >= 0) {
             if (!at(conflict + 2, "do") || !at(conflict + 3, "nothing") || conflict + 4 != (returning >= 0 ? returning : t.size())) {
                 throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
-                        "INSERT ... ON CONFLICT is supported by the H2 source only as ON CONFLICT DO NOTHING without a conflict target")
+                        "INSERT ... ON CONFLICT with a conflict target or DO UPDATE is not supported by the H2 source (only ON CONFLICT DO NOTHING is)")
                         .withPosition(t.get(conflict).start() + 1);
             }
             out.append("ON CONFLICT DO NOTHING", t.get(conflict).start());
