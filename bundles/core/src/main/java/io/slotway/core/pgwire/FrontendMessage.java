@@ -52,11 +52,18 @@ public sealed interface FrontendMessage {
 
     /**
      * A message whose framing was sound but whose content was not (an ERROR, the connection goes on), or
-     * a broken frame (FATAL, the connection is closed), as PostgreSQL treats each.
+     * a broken frame that ends the connection: with a FATAL sent to the client, or, where PostgreSQL
+     * only logs the problem (its COMMERROR: a bad length word), with severity LOG and nothing sent.
      */
     record Invalid(io.slotway.api.PgException error) implements FrontendMessage {
+        /** Whether the connection must close. */
         public boolean fatal() {
-            return error.severity() == io.slotway.api.PgException.Severity.FATAL;
+            return error.severity() == io.slotway.api.PgException.Severity.FATAL || silent();
+        }
+
+        /** Whether PostgreSQL closes without telling the client (it only logs). */
+        public boolean silent() {
+            return error.severity() == io.slotway.api.PgException.Severity.LOG;
         }
     }
 }

@@ -46,7 +46,7 @@ public final class PgFrameDecoder extends ByteToMessageDecoder {
         }
         int length = in.getInt(in.readerIndex());
         if (length < 8 || length > Protocol.MAX_STARTUP_PACKET_LENGTH) {
-            return broken(PgException.fatal(SqlState.PROTOCOL_VIOLATION, "invalid length of startup packet"));
+            return broken(badStartupLength());
         }
         if (in.readableBytes() < length) {
             return null;
@@ -71,8 +71,13 @@ public final class PgFrameDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /** PostgreSQL logs this and closes the connection without a reply. */
     private static PgException badStartupLength() {
-        return PgException.fatal(SqlState.PROTOCOL_VIOLATION, "invalid length of startup packet");
+        return logOnly("invalid length of startup packet");
+    }
+
+    private static PgException logOnly(String message) {
+        return new PgException(PgException.Severity.LOG, SqlState.PROTOCOL_VIOLATION, message, null, null, 0, null);
     }
 
     private Object startupMessage(int version, ByteBuf body) {
@@ -113,7 +118,7 @@ public final class PgFrameDecoder extends ByteToMessageDecoder {
         int length = in.getInt(in.readerIndex() + 1);
         int limit = Protocol.Frontend.isLarge(type) ? maxMessageLength : Protocol.SMALL_MESSAGE_LIMIT;
         if (length < 4 || length - 4 > limit) {
-            return broken(PgException.fatal(SqlState.PROTOCOL_VIOLATION, "invalid message length"));
+            return broken(logOnly("invalid message length"));
         }
         if (in.readableBytes() < length + 1) {
             return null;

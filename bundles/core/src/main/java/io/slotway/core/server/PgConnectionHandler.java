@@ -106,6 +106,11 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
         } else if (m instanceof FrontendMessage.Startup s) {
             startupMessage(s);
         } else if (m instanceof FrontendMessage.Invalid invalid) {
+            if (invalid.silent()) {
+                LOG.debug("{} from {}", invalid.error().getMessage(), channel.remoteAddress());
+                close();
+                return;
+            }
             throw invalid.error();
         } else {
             throw PgException.fatal(SqlState.PROTOCOL_VIOLATION, "invalid startup packet");
@@ -319,8 +324,13 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
 
     private void toSession(FrontendMessage m) {
         if (m instanceof FrontendMessage.Invalid invalid && invalid.fatal()) {
-            backend.execute(() -> fatal(invalid.error()));
             phase = Phase.CLOSED;
+            if (invalid.silent()) {
+                LOG.debug("{} from {}", invalid.error().getMessage(), channel.remoteAddress());
+                backend.execute(this::close);
+            } else {
+                backend.execute(() -> fatal(invalid.error()));
+            }
             return;
         }
         backend.execute(() -> {

@@ -112,7 +112,9 @@ class PgFrameDecoderTest {
             assertThat(out).hasSize(1);
             PgException e = ((FrontendMessage.Invalid) out.get(0)).error();
             assertThat(e.sqlState()).isEqualTo("08P01");
-            assertThat(e.severity()).isEqualTo(PgException.Severity.FATAL);
+            // PostgreSQL only logs this (COMMERROR) and closes: nothing goes to the client.
+            assertThat(((FrontendMessage.Invalid) out.get(0)).silent()).isTrue();
+            assertThat(e.severity()).isEqualTo(PgException.Severity.LOG);
             assertThat(e.getMessage()).isEqualTo("invalid length of startup packet");
         }
     }
@@ -125,6 +127,7 @@ class PgFrameDecoderTest {
         ch.writeInbound(Unpooled.buffer().writeByte('Q').writeInt(1_000_000));
         FrontendMessage.Invalid invalid = ch.readInbound();
         assertThat(invalid.fatal()).isTrue();
+        assertThat(invalid.silent()).isTrue();
         assertThat(invalid.error().getMessage()).isEqualTo("invalid message length");
         // Everything after a broken frame is discarded.
         ch.writeInbound(typed('Q', cstrings("select 1")));
