@@ -230,4 +230,20 @@ class SqlSemanticsTest {
                     .hasMessageContaining("not supported");
         }
     }
+
+    @Test
+    void escapeAndUnicodeStringsAndPostgresTypeSpellingsAreAccepted() throws Exception {
+        run("CREATE TABLE w (id int4 PRIMARY KEY, a varchar(5) ARRAY, t timestamp(3) without time zone, d double precision, b bool)");
+        run("INSERT INTO w VALUES (1, ARRAY['x', 'y'], timestamp with time zone '2024-01-01 00:00:00+00', 1e3, 't')");
+        Sessions.Outcome out = run("SELECT U&'d\\0061t\\+000061' AS u, E'a\\tb' AS e, $$dollar's$$ AS q, a, t, d FROM w");
+        assertThat(out.rows().get(0)[0]).isEqualTo("data");
+        assertThat(out.rows().get(0)[1]).isEqualTo("a\tb");
+        assertThat(out.rows().get(0)[2]).isEqualTo("dollar's");
+        assertThat(out.columns().get(3).type()).isEqualTo(PgType.VARCHAR_ARRAY);
+        assertThat(text(out, 0, 4)).isEqualTo("2024-01-01 00:00:00");
+        assertThat(text(out, 0, 5)).isEqualTo("1000");
+        assertThatThrownBy(() -> run("DROP TABLE nosuch")).isInstanceOf(PgException.class)
+                .hasMessage("table \"nosuch\" does not exist")
+                .satisfies(e -> assertThat(((PgException) e).sqlState()).isEqualTo("42P01"));
+    }
 }
