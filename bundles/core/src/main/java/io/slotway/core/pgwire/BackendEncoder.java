@@ -14,9 +14,9 @@ public final class BackendEncoder extends MessageToByteEncoder<BackendMessage> {
         encodeTo(msg, out);
     }
 
-    /** Appends the wire form of {@code msg} to {@code out}. */
+    /** Appends the wire form of {@code msg} to {@code out}; the two untyped messages write themselves whole. */
     public static void encodeTo(BackendMessage msg, ByteBuf out) {
-        if (msg instanceof BackendMessage.EncryptionResponse) {
+        if (msg instanceof BackendMessage.EncryptionResponse || msg instanceof BackendMessage.ErrorResponseV2) {
             msg.writeBody(out);
             return;
         }

@@ -24,6 +24,18 @@ public sealed interface BackendMessage {
         @Override public void writeBody(ByteBuf out) { out.writeByte(answer); }
     }
 
+    /**
+     * An error in protocol 2.0's form ('E', then "FATAL:  message\n" as a C string, no length word):
+     * PostgreSQL answers a client speaking protocol 1 or 2 this way, so the client can read it.
+     */
+    record ErrorResponseV2(PgException error) implements BackendMessage {
+        @Override public byte type() { return 0; }
+        @Override public void writeBody(ByteBuf out) {
+            out.writeByte(Backend.ERROR_RESPONSE);
+            string(out, error.severity().name() + ":  " + error.getMessage() + "\n");
+        }
+    }
+
     record AuthenticationOk() implements BackendMessage {
         @Override public byte type() { return Backend.AUTHENTICATION; }
         @Override public void writeBody(ByteBuf out) { out.writeInt(Backend.AUTH_OK); }

@@ -59,7 +59,7 @@ final class CommandLineOptions {
     }
 
     private static PgException invalid(String word) {
-        return PgException.fatal(SqlState.PROTOCOL_VIOLATION, "invalid command-line argument for server process: " + word)
+        return PgException.fatal(SqlState.SYNTAX_ERROR, "invalid command-line argument for server process: " + word)
                 .withHint("Try \"postgres --help\" for more information.");
     }
 }

@@ -119,8 +119,14 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
 
     private void startupMessage(FrontendMessage.Startup s) throws PgException {
         if (s.major() != 3) {
-            throw PgException.fatal(SqlState.FEATURE_NOT_SUPPORTED, String.format(
+            PgException e = PgException.fatal(SqlState.FEATURE_NOT_SUPPORTED, String.format(
                     "unsupported frontend protocol %d.%d: server supports 3.0 to 3.0", s.major(), s.minor()));
+            if (s.major() < 3) {
+                phase = Phase.CLOSED;
+                channel.writeAndFlush(new BackendMessage.ErrorResponseV2(e)).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            throw e;
         }
         Map<String, String> params = new LinkedHashMap<>(s.parameters());
         List<String> unrecognized = new ArrayList<>();
@@ -175,7 +181,8 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
                 return Replication.NONE;
             default:
                 throw PgException.fatal(SqlState.INVALID_PARAMETER_VALUE,
-                        "invalid value for parameter \"replication\": \"" + value + "\"");
+                        "invalid value for parameter \"replication\": \"" + value + "\"")
+                        .withHint("Valid values are: \"false\", 0, \"true\", 1, \"database\".");
         }
     }
 

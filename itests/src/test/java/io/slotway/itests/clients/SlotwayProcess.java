@@ -1,0 +1,96 @@
+package io.slotway.itests.clients;
+
+import io.slotway.testkit.PgOracle;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Slotway as a user runs it: the assembled distribution's {@code bin/slotway}, started as a child
+ * process on 127.0.0.1 and a free port with a fresh data directory, stopped with SIGTERM.
+ */
+final class SlotwayProcess implements AutoCloseable {
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private SlotwayProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    static SlotwayProcess start(Path work, String... extraArgs) throws IOException {
+        Path dist = Paths.get(System.getProperty("slotway.distribution", "../distribution/target/slotway"));
+        int port = PgOracle.freePort();
+        Files.createDirectories(work);
+        Path log = work.resolve("slotway.log");
+        List<String> cmd = new ArrayList<>(List.of(dist.resolve("bin/slotway").toString(),
+                "--listen", "127.0.0.1", "--port", Integer.toString(port), "--data", work.resolve("data").toString()));
+        cmd.addAll(List.of(extraArgs));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        SlotwayProcess slotway = new SlotwayProcess(p, port, log);
+        slotway.awaitReady();
+        return slotway;
+    }
+
+    private void awaitReady() throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        SQLException last = null;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("slotway exited with " + process.exitValue() + ":\n" + log());
+            }
+            try (Connection c = connect()) {
+                return;
+            } catch (SQLException e) {
+                last = e;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
+        process.destroyForcibly();
+        throw new IOException("slotway did not accept connections within 90 s:\n" + log(), last);
+    }
+
+    int port() {
+        return port;
+    }
+
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "");
+    }
+
+    String log() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    /** SIGTERM, then the exit code (-1 if it had to be killed after 30 s). */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            return -1;
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            stop();
+        }
+    }
+}
