@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Slotway as a user runs it: the assembled distribution's {@code bin/slotway}, started as a child
- * process on 127.0.0.1 and a free port with a fresh data directory, stopped with SIGTERM.
+ * process on 127.0.0.1 and a free port with a fresh (emptied) work and data directory, stopped with
+ * SIGTERM.
  */
 final class SlotwayProcess implements AutoCloseable {
     private final Process process;
@@ -31,6 +32,13 @@ final class SlotwayProcess implements AutoCloseable {
     static SlotwayProcess start(Path work, String... extraArgs) throws IOException {
         Path dist = Paths.get(System.getProperty("slotway.distribution", "../distribution/target/slotway"));
         int port = PgOracle.freePort();
+        if (Files.exists(work)) {
+            try (var paths = Files.walk(work)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
         Files.createDirectories(work);
         Path log = work.resolve("slotway.log");
         List<String> cmd = new ArrayList<>(List.of(dist.resolve("bin/slotway").toString(),

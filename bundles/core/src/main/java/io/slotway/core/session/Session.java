@@ -519,8 +519,7 @@ public final class Session {
                 implicitOpen = false; // BEGIN inside a multi-statement Query makes the block explicit
                 tx = TxState.IN_BLOCK;
             } else {
-                source.begin(effectiveMode(b.mode()));
-                settings.beginTransaction();
+                beginSource(effectiveMode(b.mode()));
                 tx = TxState.IN_BLOCK;
             }
         } else if (command instanceof Command.Commit) {
@@ -692,10 +691,17 @@ public final class Session {
 
     private void ensureTransaction() throws PgException {
         if (tx == TxState.IDLE && !implicitOpen) {
-            source.begin(effectiveMode(TransactionMode.DEFAULT.withIsolation(null)));
-            settings.beginTransaction();
+            beginSource(effectiveMode(TransactionMode.DEFAULT.withIsolation(null)));
             implicitOpen = true;
         }
+    }
+
+    /** Starts the source's transaction; SHOW transaction_isolation / transaction_read_only then tell its mode. */
+    private void beginSource(TransactionMode mode) throws PgException {
+        source.begin(mode);
+        settings.beginTransaction();
+        settings.set("transaction_isolation", mode.isolation(), true, true);
+        settings.set("transaction_read_only", mode.readOnly() ? "on" : "off", true, true);
     }
 
     private void endImplicit(boolean commit) throws PgException {

@@ -148,7 +148,7 @@ public final class Settings {
                     "parameter \"" + key + "\" cannot be changed now");
             default -> { }
         }
-        String v = value == null ? d.defaultValue() : normalise(d, value);
+        String v = value == null ? d.defaultValue() : normalise(d, name, value);
         assign(key, v, d, local, inTransaction);
     }
 
@@ -258,8 +258,13 @@ public final class Settings {
                 !"escape".equals(values.get("bytea_output")));
     }
 
-    /** Checks a value and writes it the way SHOW reports it. */
-    private static String normalise(Definition d, String value) throws PgException {
+    /**
+     * Checks a value and writes it the way SHOW reports it. Like PostgreSQL, errors about the form of
+     * an enum, integer or Boolean value name the parameter as the client wrote it ({@code given}: folded
+     * to lower case by the SQL parser, verbatim from a startup packet), while values refused by a check
+     * (DateStyle, TimeZone, client_encoding) name it canonically.
+     */
+    private static String normalise(Definition d, String given, String value) throws PgException {
         String v = value.trim();
         switch (d.name()) {
             case "client_encoding": {
@@ -270,16 +275,16 @@ public final class Settings {
                 if (e.equals("SQLASCII")) {
                     return "SQL_ASCII";
                 }
-                throw invalid(d, value).withDetail("Slotway supports only the UTF8 client encoding.");
+                throw invalid("client_encoding", value).withDetail("Slotway supports only the UTF8 client encoding.");
             }
             case "DateStyle":
-                return dateStyle(d, v);
+                return dateStyle(given, v);
             case "IntervalStyle": {
                 String s = v.toLowerCase(Locale.ROOT);
                 if (List.of("postgres", "postgres_verbose", "sql_standard", "iso_8601").contains(s)) {
                     return s;
                 }
-                throw invalid(d, value).withHint("Available values: postgres, postgres_verbose, sql_standard, iso_8601.");
+                throw invalid(given, value).withHint("Available values: postgres, postgres_verbose, sql_standard, iso_8601.");
             }
             case "TimeZone": {
                 zone(v);
@@ -295,7 +300,7 @@ public final class Settings {
                     return Integer.toString(n);
                 } catch (NumberFormatException e) {
                     throw new PgException(SqlState.INVALID_PARAMETER_VALUE,
-                            "invalid value for parameter \"extra_float_digits\": \"" + value + "\"");
+                            "invalid value for parameter \"" + given + "\": \"" + value + "\"");
                 }
             }
             case "bytea_output": {
@@ -303,14 +308,14 @@ public final class Settings {
                 if (s.equals("hex") || s.equals("escape")) {
                     return s;
                 }
-                throw invalid(d, value).withHint("Available values: escape, hex.");
+                throw invalid(given, value).withHint("Available values: escape, hex.");
             }
             case "standard_conforming_strings":
             case "default_transaction_read_only":
             case "transaction_read_only":
             case "row_security":
             case "jit": {
-                String s = bool(d, v);
+                String s = bool(given, v);
                 if (d.name().equals("standard_conforming_strings") && s.equals("off")) {
                     throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
                             "standard_conforming_strings = off is not supported");
@@ -323,21 +328,21 @@ public final class Settings {
                 if (List.of("serializable", "repeatable read", "read committed", "read uncommitted").contains(s)) {
                     return s;
                 }
-                throw invalid(d, value).withHint("Available values: serializable, repeatable read, read committed, read uncommitted.");
+                throw invalid(given, value).withHint("Available values: serializable, repeatable read, read committed, read uncommitted.");
             }
             case "client_min_messages": {
                 String s = v.toLowerCase(Locale.ROOT);
                 if (List.of("debug5", "debug4", "debug3", "debug2", "debug1", "log", "notice", "warning", "error").contains(s)) {
                     return s;
                 }
-                throw invalid(d, value).withHint("Available values: debug5, debug4, debug3, debug2, debug1, log, notice, warning, error.");
+                throw invalid(given, value).withHint("Available values: debug5, debug4, debug3, debug2, debug1, log, notice, warning, error.");
             }
             default:
                 return v;
         }
     }
 
-    private static String bool(Definition d, String v) throws PgException {
+    private static String bool(String given, String v) throws PgException {
         String s = v.toLowerCase(Locale.ROOT);
         if (List.of("on", "true", "yes", "1", "t", "y").contains(s)) {
             return "on";
@@ -346,10 +351,10 @@ public final class Settings {
             return "off";
         }
         throw new PgException(SqlState.INVALID_PARAMETER_VALUE,
-                "parameter \"" + d.name().toLowerCase(Locale.ROOT) + "\" requires a Boolean value");
+                "parameter \"" + given + "\" requires a Boolean value");
     }
 
-    private static String dateStyle(Definition d, String value) throws PgException {
+    private static String dateStyle(String given, String value) throws PgException {
         String style = null;
         String order = null;
         for (String part : value.split("[,\\s]+")) {
@@ -363,7 +368,9 @@ public final class Settings {
                 case "dmy", "euro", "european" -> order = "DMY";
                 case "ymd" -> order = "YMD";
                 case "" -> { }
-                default -> throw invalid(d, value).withDetail("Unrecognized key word: \"" + part + "\".");
+                // A check-hook failure: PostgreSQL names the parameter canonically and lower-cases the word.
+                default -> throw invalid("DateStyle", value)
+                        .withDetail("Unrecognized key word: \"" + part.toLowerCase(Locale.ROOT) + "\".");
             }
         }
         if (style == null) {
@@ -403,9 +410,9 @@ public final class Settings {
         }
     }
 
-    private static PgException invalid(Definition d, String value) {
+    private static PgException invalid(String given, String value) {
         return new PgException(SqlState.INVALID_PARAMETER_VALUE,
-                "invalid value for parameter \"" + d.name() + "\": \"" + value + "\"");
+                "invalid value for parameter \"" + given + "\": \"" + value + "\"");
     }
 
     private static PgException unrecognized(String name) {

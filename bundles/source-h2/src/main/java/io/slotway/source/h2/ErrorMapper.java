@@ -4,9 +4,11 @@ import io.slotway.api.PgException;
 import io.slotway.api.SqlState;
 import io.slotway.api.sql.PgLexer;
 import io.slotway.api.sql.Token;
+import io.slotway.api.types.PgValues;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -186,7 +188,12 @@ final class ErrorMapper {
         String name = constraintName(schema, table, primary, index == null ? null : unqualified(index));
         PgException pg = new PgException(SqlState.UNIQUE_VIOLATION, "duplicate key value violates unique constraint \"" + name + "\"", e);
         if (vals.size() == cols.size()) {
-            pg = pg.withDetail("Key (" + String.join(", ", cols) + ")=(" + String.join(", ", vals) + ") already exists.");
+            Catalog.Relation rel = Catalog.load(session.connection(), schema, table);
+            List<String> shown = new ArrayList<>();
+            for (int i = 0; i < cols.size(); i++) {
+                shown.add(keyValue(rel, cols.get(i), vals.get(i)));
+            }
+            pg = pg.withDetail("Key (" + String.join(", ", cols) + ")=(" + String.join(", ", shown) + ") already exists.");
         }
         return pg;
     }
@@ -232,6 +239,7 @@ final class ErrorMapper {
     }
 
     /** The values of an H2 value list ({@code 1, 'a''b', CAST('NaN' AS DECFLOAT)}) as PostgreSQL prints them in a detail. */
+    /** The top-level elements of an H2 value list, each as the SQL text H2 wrote (e.g. {@code CAST(1 AS BIGINT)}). */
     private static List<String> values(String list) {
         List<String> out = new ArrayList<>();
         List<Token> tokens;
@@ -241,8 +249,8 @@ final class ErrorMapper {
             return out;
         }
         int depth = 0;
-        StringBuilder cur = new StringBuilder();
-        String firstString = null;
+        int start = -1;
+        int end = -1;
         for (Token t : tokens) {
             if (t.is("(") || t.is("[")) {
                 depth++;
@@ -250,20 +258,42 @@ final class ErrorMapper {
                 depth--;
             }
             if (depth == 0 && t.is(",")) {
-                out.add(firstString != null ? firstString : cur.toString());
-                cur.setLength(0);
-                firstString = null;
+                if (start >= 0) {
+                    out.add(list.substring(start, end));
+                }
+                start = -1;
                 continue;
             }
-            if (t.kind() == Token.Kind.STRING && firstString == null) {
-                firstString = t.value();
+            if (start < 0) {
+                start = t.start();
             }
-            cur.append(t.text());
+            end = t.end();
         }
-        if (cur.length() > 0) {
-            out.add(firstString != null ? firstString : cur.toString());
+        if (start >= 0) {
+            out.add(list.substring(start, end));
         }
         return out;
+    }
+
+    /**
+     * A key value as PostgreSQL writes it in a DETAIL: H2 evaluates the literal it printed, and the
+     * column's declared type writes it with PostgreSQL's output function. Falls back to H2's text.
+     */
+    private String keyValue(Catalog.Relation rel, String column, String h2Literal) {
+        Catalog.Attribute attribute = rel == null ? null : rel.attribute(column);
+        if (attribute == null) {
+            return h2Literal;
+        }
+        try (Statement st = session.connection().createStatement();
+             ResultSet rs = st.executeQuery("SELECT " + h2Literal)) {
+            if (!rs.next()) {
+                return h2Literal;
+            }
+            Object value = attribute.type().read(rs, 1);
+            return value == null ? "null" : PgValues.toText(attribute.type().type(), value, session.context().format());
+        } catch (SQLException | PgException | RuntimeException ex) {
+            return h2Literal;
+        }
     }
 
     private static String cols(String h2Cols) {

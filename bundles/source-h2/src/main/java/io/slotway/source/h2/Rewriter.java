@@ -75,10 +75,24 @@ final class Rewriter {
             case "create", "alter", "drop", "truncate", "comment", "grant", "revoke", "vacuum", "analyze", "checkpoint":
                 return new Ddl(this).plan();
             default:
+                if (!STATEMENT_KEYWORDS.contains(first)) {
+                    // Not a statement PostgreSQL knows: its parser stops at the first word.
+                    throw new PgException(SqlState.SYNTAX_ERROR, "syntax error at or near \"" + t.get(0).text() + "\"")
+                            .withPosition(sql.codePointCount(0, t.get(0).start()) + 1);
+                }
                 throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
                         first.toUpperCase(Locale.ROOT) + " is not supported by the H2 source");
         }
     }
+
+    /** The words a PostgreSQL 15 statement can start with. */
+    private static final java.util.Set<String> STATEMENT_KEYWORDS = java.util.Set.of(
+            "abort", "alter", "analyze", "analyse", "begin", "call", "checkpoint", "close", "cluster", "comment",
+            "commit", "copy", "create", "deallocate", "declare", "delete", "discard", "do", "drop", "end", "execute",
+            "explain", "fetch", "grant", "import", "insert", "listen", "load", "lock", "merge", "move", "notify",
+            "prepare", "reassign", "refresh", "reindex", "release", "reset", "revoke", "rollback", "savepoint",
+            "security", "select", "set", "show", "start", "table", "truncate", "unlisten", "update", "vacuum",
+            "values", "with");
 
     // ------------------------------------------------------------------------------------ DML and queries
 
