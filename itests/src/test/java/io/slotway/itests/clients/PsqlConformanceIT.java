@@ -16,9 +16,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The golden schema ({@code shared/pg-reference/golden/setup.sql}) and the DML of the golden workload
@@ -28,13 +28,12 @@ import org.junit.jupiter.api.Test;
  */
 class PsqlConformanceIT {
     private static final List<String> TABLES = List.of("gw_types", "gw_nopk", "gw_full", "gw_nothing", "gw_trunc");
-    private static SlotwayProcess slotway;
+    @RegisterExtension
+    static final SlotwayExtension slotway = new SlotwayExtension("psql-conformance");
     private static String pgDatabase;
 
     @BeforeAll
     static void runGoldenSqlOnBoth() throws Exception {
-        Path work = Paths.get(System.getProperty("slotway.itest.work", "target/itest-work")).resolve("psql-conformance");
-        slotway = SlotwayProcess.start(work);
         PgOracle pg = PgOracle.get();
         pgDatabase = pg.createDatabase("conformance");
         String setup = withoutPublications(golden("setup.sql"));
@@ -47,13 +46,6 @@ class PsqlConformanceIT {
             assertThat(onSlotway.stderr()).as("Slotway's errors and warnings").isEqualTo(onPg.stderr());
             assertThat(onSlotway.exitCode()).isZero();
             assertThat(onSlotway.stdout()).isEqualTo(onPg.stdout());
-        }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (slotway != null) {
-            assertThat(slotway.stop()).as("exit code after SIGTERM").isZero();
         }
     }
 

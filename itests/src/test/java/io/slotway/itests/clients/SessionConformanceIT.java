@@ -4,30 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.slotway.testkit.PgOracle;
 import io.slotway.testkit.Psql;
-import java.nio.file.Paths;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Session-level behaviour through psql, compared line by line with a real PostgreSQL 15: transaction
  * blocks and their failed state, savepoints, warnings, SET/SHOW/RESET, command tags, errors.
  */
 class SessionConformanceIT {
-    private static SlotwayProcess slotway;
-
-    @BeforeAll
-    static void start() throws Exception {
-        slotway = SlotwayProcess.start(Paths.get(System.getProperty("slotway.itest.work", "target/itest-work"))
-                .resolve("session-conformance"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (slotway != null) {
-            assertThat(slotway.stop()).isZero();
-        }
-    }
+    @RegisterExtension
+    static final SlotwayExtension slotway = new SlotwayExtension("session-conformance");
 
     /** Runs the script on both (psql -e echoes each statement) and compares everything printed. */
     private static void sameAsPostgres(String script) throws Exception {

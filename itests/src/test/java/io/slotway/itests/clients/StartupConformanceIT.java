@@ -3,32 +3,17 @@ package io.slotway.itests.clients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.slotway.testkit.PgOracle;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The startup phase, compared message by message with a real PostgreSQL 15. */
 class StartupConformanceIT {
-    private static SlotwayProcess slotway;
-
-    @BeforeAll
-    static void start() throws Exception {
-        slotway = SlotwayProcess.start(Paths.get(System.getProperty("slotway.itest.work", "target/itest-work"))
-                .resolve("startup-conformance"));
-        PgOracle.get();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (slotway != null) {
-            assertThat(slotway.stop()).isZero();
-        }
-    }
+    @RegisterExtension
+    static final SlotwayExtension slotway = new SlotwayExtension("startup-conformance");
 
     private static List<RawClient.Message> startup(int port, int version, Map<String, String> params) throws Exception {
         try (RawClient c = new RawClient(port)) {

@@ -11,27 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class H2SourceTest {
-    @TempDir
-    Path dir;
-    H2Source source;
-    FakeContext context;
-    SqlSession session;
-
-    @BeforeEach
-    void open() throws Exception {
-        source = new H2Source();
-        source.start(dir);
-        context = new FakeContext();
-        session = source.openSession(context);
-    }
-
-    @AfterEach
-    void close() {
-        session.close();
-        source.stop();
-    }
-
+class H2SourceTest extends SourceFixture {
     @Test
     void createsInsertsAndSelectsIntegersAndText() throws Exception {
         assertThat(Sessions.tag(session, "CREATE TABLE t (id integer PRIMARY KEY, name text)")).isEqualTo("CREATE TABLE");

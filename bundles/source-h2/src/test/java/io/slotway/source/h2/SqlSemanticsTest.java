@@ -24,27 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SqlSemanticsTest {
-    @TempDir
-    Path dir;
-    H2Source source;
-    FakeContext context;
-    SqlSession session;
-
-    @BeforeEach
-    void open() throws Exception {
-        source = new H2Source();
-        source.start(dir);
-        context = new FakeContext();
-        session = source.openSession(context);
-    }
-
-    @AfterEach
-    void close() {
-        session.close();
-        source.stop();
-    }
-
+class SqlSemanticsTest extends SourceFixture {
     private Sessions.Outcome run(String sql, Object... params) throws PgException {
         return Sessions.run(session, sql, params);
     }
