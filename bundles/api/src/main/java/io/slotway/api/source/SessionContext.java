@@ -17,6 +17,14 @@ public interface SessionContext {
     /** The current value of a run-time parameter ({@code search_path}, {@code TimeZone}, ...), or null. */
     String setting(String name);
 
+    /**
+     * {@code set_config(name, value, is_local)}: sets a run-time parameter with SET's rules (errors as
+     * SET raises them) and returns its new value as SHOW reports it.
+     */
+    default String setSetting(String name, String value, boolean local) throws PgException {
+        throw new PgException(io.slotway.api.SqlState.FEATURE_NOT_SUPPORTED, "set_config is not available here");
+    }
+
     /** The settings that govern how values are written and read as text. */
     SessionFormat format();
 
