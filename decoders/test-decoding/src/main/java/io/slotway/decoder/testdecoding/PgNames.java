@@ -70,6 +70,9 @@ final class PgNames {
             case 1184: return "timestamp with time zone";
             case 1562: return "bit varying";
             case 1043: return "character varying";
+            // bit and bit varying are not among Slotway's types; their arrays are
+            case 1561: return "bit[]";
+            case 1563: return "bit varying[]";
             default: return type == null ? "???" : quoteIdentifier(type.name());
         }
     }
