@@ -196,7 +196,10 @@ final class Ddl {
             }
             s.execute(h2.toString());
             Catalog.prune(s.connection());
-            Catalog.create(s.connection(), schema, table, 'r', b.attributes);
+            long oid = Catalog.create(s.connection(), schema, table, 'r', b.attributes);
+            if (!temp) {
+                Capture.install(s.connection(), schema, table, oid);
+            }
             return -1;
         });
     }
@@ -244,7 +247,10 @@ final class Ddl {
             String target = H2Literals.quoteIdent(schema) + "." + H2Literals.quoteIdent(qn.name());
             s.execute((temp ? "CREATE LOCAL TEMPORARY TABLE " : "CREATE TABLE ") + target + " (" + String.join(", ", defs) + ")");
             Catalog.prune(s.connection());
-            Catalog.create(s.connection(), schema, qn.name(), 'r', attrs);
+            long oid = Catalog.create(s.connection(), schema, qn.name(), 'r', attrs);
+            if (!temp) {
+                Capture.install(s.connection(), schema, qn.name(), oid);
+            }
             long n = 0;
             if (data) {
                 try (Statement st = s.connection().createStatement()) {
@@ -1225,6 +1231,7 @@ final class Ddl {
             }
         }
         List<String> statements = new ArrayList<>();
+        List<String[]> targets = new ArrayList<>();
         for (int[] item : r.split(i, end)) {
             int k = item[0];
             if (r.at(k, "only")) {
@@ -1232,10 +1239,24 @@ final class Ddl {
             }
             Rewriter.QName qn = r.qname(k);
             statements.add("TRUNCATE TABLE " + r.h2Name(qn) + (restart ? " RESTART IDENTITY" : ""));
+            targets.add(new String[] {r.schemaOf(qn), qn.name()});
         }
+        boolean restartIdentity = restart;
         return utility("TRUNCATE TABLE", true, s -> {
             for (String st : statements) {
                 s.execute(st);
+            }
+            // H2 fires no row triggers for TRUNCATE: the change is logged here, in the TRUNCATE's own transaction.
+            List<io.slotway.api.change.Relation> rels = new ArrayList<>();
+            for (String[] target : targets) {
+                Catalog.Relation rel = Catalog.load(s.connection(), target[0], target[1]);
+                Capture.Captured cap = rel == null ? null : s.source().relation(s.connection(), rel.oid());
+                if (cap != null) {
+                    rels.add(cap.relation());
+                }
+            }
+            if (!rels.isEmpty()) {
+                s.capture().add(new io.slotway.api.change.Change.Truncate(rels, false, restartIdentity));
             }
             return -1;
         });

@@ -31,6 +31,11 @@ final class ErrorMapper {
     }
 
     PgException map(SQLException e, Plan plan) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof PgException p) {
+                return p; // raised by one of Slotway's own functions, as PostgreSQL words it
+            }
+        }
         PgException pg;
         try {
             pg = translate(e, plan);

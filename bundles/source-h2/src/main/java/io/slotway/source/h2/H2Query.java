@@ -100,6 +100,13 @@ final class H2Query implements PreparedQuery {
                 out.add(new Result(new ColumnDescription(name, (int) rel.oid(), a.attnum(), a.type().type(), a.type().typmod()), a.type()));
             } else {
                 ColumnType t = H2Types.infer(h2Type);
+                PgType over = plan.itemTypes != null && plan.itemTypes.size() == n ? plan.itemTypes.get(i - 1) : null;
+                if (over == null && rel == null) {
+                    over = plan.functionColumnTypes.get(md.getColumnLabel(i));
+                }
+                if (over != null) {
+                    t = ColumnType.of(over);
+                }
                 out.add(new Result(new ColumnDescription(name, 0, (short) 0, t.type(), -1), t));
             }
         }
@@ -132,6 +139,7 @@ final class H2Query implements PreparedQuery {
     public QueryCursor execute(Object[] parameters) throws PgException {
         session.checkWritable(plan);
         if (plan.kind == Plan.Kind.UTILITY) {
+            session.statementStarted();
             long n = session.runUtility(plan);
             return new H2Cursor(null, results, plan, n);
         }
@@ -153,12 +161,26 @@ final class H2Query implements PreparedQuery {
         } catch (SQLException e) {
             throw session.errors().map(e, plan);
         }
-        if (plan.kind == Plan.Kind.QUERY) {
-            ResultSet rs = session.run(plan, statement, statement::executeQuery);
-            return new H2Cursor(rs, results, plan, -1);
+        session.statementStarted();
+        boolean ok = false;
+        try {
+            H2Cursor cursor;
+            if (plan.kind == Plan.Kind.QUERY) {
+                // H2 runs the whole query here (results are materialised), so the statement is complete.
+                ResultSet rs = session.run(plan, statement, statement::executeQuery);
+                cursor = new H2Cursor(rs, results, plan, -1);
+            } else {
+                Integer count = session.run(plan, statement, statement::executeUpdate);
+                cursor = new H2Cursor(null, results, plan, count);
+            }
+            ok = true;
+            session.statementDone(true);
+            return cursor;
+        } finally {
+            if (!ok) {
+                session.statementDone(false);
+            }
         }
-        Integer count = session.run(plan, statement, statement::executeUpdate);
-        return new H2Cursor(null, results, plan, count);
     }
 
     @Override

@@ -27,6 +27,8 @@ final class H2Session implements SqlSession {
 
     private record Named(String name, Savepoint savepoint) {}
 
+    private final H2Source source;
+    private final TxCapture capture;
     private final SessionContext context;
     private final Connection connection;
     private final ErrorMapper errors;
@@ -39,10 +41,59 @@ final class H2Session implements SqlSession {
     private String appliedSearchPath;
     private String appliedTimeZone;
 
-    H2Session(SessionContext context, Connection connection) {
+    /** While a utility statement runs: whether the transaction open before it has been committed yet. */
+    private boolean inUtility;
+    private boolean committedBeforeDdl;
+
+    /**
+     * The connection never autocommits: outside a transaction block each statement is committed by
+     * {@link #statementDone}, through the sink's commit protocol.
+     */
+    H2Session(H2Source source, SessionContext context, Connection connection) throws SQLException {
+        this.source = source;
+        this.capture = new TxCapture(source);
         this.context = context;
         this.connection = connection;
         this.errors = new ErrorMapper(this);
+        connection.setAutoCommit(false);
+        Capture.register(connection, this);
+    }
+
+    TxCapture capture() {
+        return capture;
+    }
+
+    H2Source source() {
+        return source;
+    }
+
+    boolean inBlock() {
+        return inBlock;
+    }
+
+    /** Called before a statement runs. */
+    void statementStarted() {
+        capture.statementStarted();
+    }
+
+    /** Called after a statement ran: outside a block it commits (or, if it failed, rolls back) its transaction. */
+    void statementDone(boolean ok) throws PgException {
+        if (!ok) {
+            capture.statementFailed();
+            if (!inBlock) {
+                capture.abort();
+                rollbackQuietly();
+            }
+            return;
+        }
+        try {
+            capture.statementDone();
+            if (!inBlock) {
+                source.commit(connection, capture);
+            }
+        } catch (SQLException e) {
+            throw errors.map(e, null);
+        }
     }
 
     SessionContext context() {
@@ -141,8 +192,19 @@ final class H2Session implements SqlSession {
         }
     }
 
-    /** Runs one H2 statement of a utility command. */
+    /**
+     * Runs one H2 statement of a utility command. H2 commits the open transaction when it runs DDL, so what
+     * the transaction did before is committed first, as a transaction of its own, through the commit protocol.
+     */
     void execute(String h2Sql) throws SQLException {
+        if (inUtility && !committedBeforeDdl) {
+            committedBeforeDdl = true;
+            try {
+                source.commit(connection, capture);
+            } catch (PgException e) {
+                throw new SQLException(e.getMessage(), e.sqlState(), e);
+            }
+        }
         try (Statement s = connection.createStatement()) {
             running = s;
             s.execute(h2Sql);
@@ -156,33 +218,51 @@ final class H2Session implements SqlSession {
     }
 
     /**
-     * Runs DDL with its catalog changes. H2 commits an open transaction when it runs DDL, so the DDL and
-     * its metadata are committed together here, whether or not a transaction block is open.
+     * Runs DDL with its catalog changes, as a transaction of its own: H2 commits the open transaction when
+     * it runs DDL, so changes made before it in a transaction block are committed (and logged) just before
+     * the DDL's first H2 statement; then the DDL, its metadata and its schema-change records (one per
+     * relation whose definition changed, see {@link H2Source#logSchemaChanges}) are committed and logged
+     * together. A DDL transaction is logged even when it changed no relation, as PostgreSQL shows one as an
+     * empty BEGIN/COMMIT. Utilities that write nothing (GRANT, VACUUM) log nothing.
      */
     long runUtility(Plan plan) throws PgException {
-        boolean auto;
-        try {
-            auto = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-        } catch (SQLException e) {
-            throw errors.map(e, plan);
+        if (!plan.writes) {
+            try {
+                long n = plan.utility.run(this);
+                statementDone(true);
+                return n;
+            } catch (SQLException e) {
+                statementDone(false);
+                throw errors.map(e, plan);
+            } catch (PgException e) {
+                statementDone(false);
+                throw e;
+            }
         }
+        source.ddlLock.lock();
+        inUtility = true;
+        committedBeforeDdl = false;
         try {
             long n = plan.utility.run(this);
-            connection.commit();
+            capture.statementDone();
+            if (committedBeforeDdl) {
+                capture.savepointsGone();
+            }
+            source.logSchemaChanges(connection, capture, plan.verb.replaceAll(" \\d+$", ""), plan.sql);
+            capture.forceCommit();
+            source.commit(connection, capture);
             return n;
         } catch (SQLException e) {
+            capture.abort();
             rollbackQuietly();
             throw errors.map(e, plan);
         } catch (PgException e) {
+            capture.abort();
             rollbackQuietly();
             throw e;
         } finally {
-            try {
-                connection.setAutoCommit(auto);
-            } catch (SQLException ignored) {
-                // the next statement reports a broken connection
-            }
+            inUtility = false;
+            source.ddlLock.unlock();
         }
     }
 
@@ -210,7 +290,6 @@ final class H2Session implements SqlSession {
                 default -> Connection.TRANSACTION_READ_COMMITTED;
             };
             connection.setTransactionIsolation(level);
-            connection.setAutoCommit(false);
             inBlock = true;
             readOnly = mode.readOnly();
             savepoints.clear();
@@ -222,7 +301,7 @@ final class H2Session implements SqlSession {
     @Override
     public void commit() throws PgException {
         try {
-            connection.commit();
+            source.commit(connection, capture);
         } catch (SQLException e) {
             throw errors.map(e, null);
         } finally {
@@ -232,6 +311,7 @@ final class H2Session implements SqlSession {
 
     @Override
     public void rollback() throws PgException {
+        capture.abort();
         try {
             connection.rollback();
         } catch (SQLException e) {
@@ -246,7 +326,6 @@ final class H2Session implements SqlSession {
         readOnly = false;
         savepoints.clear();
         try {
-            connection.setAutoCommit(true);
             connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         } catch (SQLException ignored) {
             // reported by the next statement
@@ -257,6 +336,7 @@ final class H2Session implements SqlSession {
     public void savepoint(String name) throws PgException {
         try {
             savepoints.push(new Named(name, connection.setSavepoint()));
+            capture.savepoint();
         } catch (SQLException e) {
             throw errors.map(e, null);
         }
@@ -274,6 +354,7 @@ final class H2Session implements SqlSession {
         while (savepoints.peek() != sp) {
             savepoints.pop();
         }
+        capture.rollbackToSavepoint(savepoints.size() - 1);
     }
 
     @Override
@@ -290,6 +371,7 @@ final class H2Session implements SqlSession {
                 break;
             }
         }
+        capture.releaseSavepoint(savepoints.size());
     }
 
     private Named find(String name) throws PgException {
@@ -321,10 +403,10 @@ final class H2Session implements SqlSession {
 
     @Override
     public void close() {
+        capture.abort();
+        Capture.unregister(connection);
         try {
-            if (!connection.getAutoCommit()) {
-                connection.rollback();
-            }
+            connection.rollback();
         } catch (SQLException ignored) {
             // closing anyway
         }

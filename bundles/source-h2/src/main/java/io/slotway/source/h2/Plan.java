@@ -35,6 +35,10 @@ final class Plan {
     final Map<Integer, ColumnType> paramTypes = new HashMap<>();
     /** PostgreSQL's names for the result columns, null entries meaning "as H2 names it"; null when unknown. */
     List<String> columnNames;
+    /** PostgreSQL types of select-list items H2 cannot type (calls of pg_current_wal_lsn() ...), by position; null when none. */
+    List<io.slotway.api.types.PgType> itemTypes;
+    /** PostgreSQL types of the columns of table functions in FROM (pg_logical_slot_get_changes ...), by column name. */
+    final Map<String, io.slotway.api.types.PgType> functionColumnTypes = new HashMap<>();
     /** The table an INSERT/UPDATE/DELETE writes. */
     Catalog.Relation target;
     Utility utility;

@@ -107,6 +107,7 @@ final class Rewriter {
         plan.h2Sql = out.toString();
         if (t.get(0).isWord("select")) {
             plan.columnNames = selectNames(1, t.size());
+            plan.itemTypes = itemTypes(1, t.size());
         }
         return plan;
     }
@@ -492,6 +493,24 @@ final class Rewriter {
                 return p.next();
             }
         }
+        if (!qualified && w.equals("pg_catalog") && i + 2 < to && t.get(i + 1).is(".")
+                && (ReplicationSql.NAMES.containsKey(t.get(i + 2).value()) || t.get(i + 2).isWord("pg_replication_slots"))) {
+            return i + 1; // PostgreSQL's functions are Slotway's: drop the qualification
+        }
+        boolean pgQualified = qualified && i >= 2 && t.get(i - 2).isWord("pg_catalog");
+        if (call && (!qualified || pgQualified) && ReplicationSql.NAMES.containsKey(w)) {
+            boolean inFrom = inFrom(pgQualified ? i - 2 : i);
+            out.append(Catalog.SCHEMA + "." + ReplicationSql.NAMES.get(w)[inFrom ? 0 : 1], tok.start());
+            if (inFrom && ReplicationSql.TABLE_COLUMNS.containsKey(w)) {
+                plan.functionColumnTypes.putAll(ReplicationSql.TABLE_COLUMNS.get(w));
+            }
+            return i;
+        }
+        if (!call && (!qualified || pgQualified) && w.equals("pg_replication_slots") && inFrom(pgQualified ? i - 2 : i)) {
+            out.append(Catalog.SCHEMA + ".replication_slots()", tok.start());
+            plan.functionColumnTypes.putAll(ReplicationSql.TABLE_COLUMNS.get(w));
+            return i;
+        }
         if (call && !qualified && FUNCTION_RENAMES.containsKey(w)) {
             out.append(FUNCTION_RENAMES.get(w), tok.start());
             return i;
@@ -514,6 +533,68 @@ final class Rewriter {
         }
         out.append(w, tok.start());
         return i;
+    }
+
+    /** Whether the name at {@code i} is a FROM item: right after FROM, JOIN or a comma of a FROM list. */
+    private boolean inFrom(int i) {
+        if (i == 0) {
+            return false;
+        }
+        Token before = t.get(i - 1);
+        if (before.isWord("from") || before.isWord("join") || before.isWord("lateral")) {
+            return true;
+        }
+        if (before.is(",")) {
+            int depth = 0;
+            for (int k = i - 2; k >= 0; k--) {
+                Token tok = t.get(k);
+                if (tok.is(")") || tok.is("]")) {
+                    depth++;
+                } else if (tok.is("(") || tok.is("[")) {
+                    if (depth == 0) {
+                        return false;
+                    }
+                    depth--;
+                } else if (depth == 0 && tok.isWord("from")) {
+                    return true;
+                } else if (depth == 0 && (tok.isWord("select") || tok.isWord("where"))) {
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** PostgreSQL's types for select-list items that are a bare call of one of {@link ReplicationSql#SCALAR_TYPES}. */
+    private List<PgType> itemTypes(int from, int to) {
+        int i = from;
+        if (at(i, "distinct") || at(i, "all")) {
+            return null;
+        }
+        int end = firstTopLevel(i, to, "from", "into", "where", "group", "having", "order", "limit", "offset", "union",
+                "except", "intersect", "window", "fetch", "for");
+        List<PgType> types = new ArrayList<>();
+        boolean any = false;
+        for (int[] item : split(i, end)) {
+            if (t.get(item[1] - 1).is("*")) {
+                return null;
+            }
+            int e = item[1];
+            if (hasAlias(item[0], item[1])) {
+                e = t.get(e - 2).isWord("as") ? e - 2 : e - 1;
+            }
+            int k = item[0];
+            if (k + 2 < e && t.get(k).isWord("pg_catalog") && t.get(k + 1).is(".")) {
+                k += 2;
+            }
+            PgType type = null;
+            if (k + 1 < e && t.get(k).kind() == Token.Kind.IDENTIFIER && t.get(k + 1).is("(") && match(k + 1) == e - 1) {
+                type = ReplicationSql.SCALAR_TYPES.get(t.get(k).value());
+            }
+            any |= type != null;
+            types.add(type);
+        }
+        return any ? types : null;
     }
 
     private String typedLiteral(ColumnType type, Token tok) throws PgException {
