@@ -186,6 +186,25 @@ public sealed interface BackendMessage {
         @Override public void writeBody(ByteBuf out) { }
     }
 
+    /** CopyBothResponse for a replication stream: text format overall, no columns. */
+    record CopyBothResponse() implements BackendMessage {
+        @Override public byte type() { return Backend.COPY_BOTH_RESPONSE; }
+        @Override public void writeBody(ByteBuf out) {
+            out.writeByte(0);
+            out.writeShort(0);
+        }
+    }
+
+    record CopyData(byte[] data) implements BackendMessage {
+        @Override public byte type() { return Backend.COPY_DATA; }
+        @Override public void writeBody(ByteBuf out) { out.writeBytes(data); }
+    }
+
+    record CopyDone() implements BackendMessage {
+        @Override public byte type() { return Backend.COPY_DONE; }
+        @Override public void writeBody(ByteBuf out) { }
+    }
+
     record NegotiateProtocolVersion(int newestMinor, List<String> unrecognizedOptions) implements BackendMessage {
         @Override public byte type() { return Backend.NEGOTIATE_PROTOCOL_VERSION; }
         @Override public void writeBody(ByteBuf out) {

@@ -17,6 +17,8 @@ import io.slotway.core.auth.HbaRules;
 import io.slotway.core.auth.ScramServer;
 import io.slotway.core.pgwire.BackendMessage;
 import io.slotway.core.pgwire.FrontendMessage;
+import io.slotway.core.replication.ReplicationContext;
+import io.slotway.core.replication.ReplicationServices;
 import io.slotway.core.session.Output;
 import io.slotway.core.session.Session;
 import io.slotway.core.session.Settings;
@@ -49,6 +51,8 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
 
     private final ServerOptions options;
     private final SqlSource source;
+    private final ReplicationServices replicationServices;
+    private Replication replicationMode = Replication.NONE;
     private final BackendRegistry registry;
     private final SerialExecutor backend;
     private Channel channel;
@@ -61,9 +65,11 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
     private int pid;
     private final Object writability = new Object();
 
-    PgConnectionHandler(ServerOptions options, SqlSource source, BackendRegistry registry, Executor pool) {
+    PgConnectionHandler(ServerOptions options, SqlSource source, ReplicationServices replicationServices,
+                        BackendRegistry registry, Executor pool) {
         this.options = options;
         this.source = source;
+        this.replicationServices = replicationServices;
         this.registry = registry;
         this.backend = new SerialExecutor(pool);
     }
@@ -149,7 +155,8 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
         if (database.isEmpty()) {
             database = user;
         }
-        boolean physical = replicationMode(params.get("replication")) == Replication.PHYSICAL;
+        replicationMode = replicationMode(params.get("replication"));
+        boolean physical = replicationMode == Replication.PHYSICAL;
         startupParameters = params;
         InetAddress client = ((InetSocketAddress) channel.remoteAddress()).getAddress();
         Optional<HbaRule> rule = options.hba().match(client, user, database, physical);
@@ -263,7 +270,16 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
             settings.setInternal("is_superuser", user.equals(options.superuser()) ? "on" : "off");
             applyStartupSettings(settings);
             SqlSession sql = source.openSession(new Context(settings, processId));
-            Session s = new Session(sql, settings, this);
+            ReplicationContext replication = null;
+            if (replicationMode != Replication.NONE) {
+                if (replicationServices == null) {
+                    sql.close();
+                    throw PgException.fatal(SqlState.FEATURE_NOT_SUPPORTED, "replication is not available on this server");
+                }
+                replication = new ReplicationContext(replicationMode == Replication.PHYSICAL, processId, database,
+                        replicationServices);
+            }
+            Session s = new Session(sql, settings, this, replication);
             send(new BackendMessage.AuthenticationOk());
             for (Map.Entry<String, String> e : settings.drainReports().entrySet()) {
                 send(new BackendMessage.ParameterStatus(e.getKey(), e.getValue()));
@@ -314,6 +330,12 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
         @Override public String database() { return database; }
         @Override public int backendPid() { return processId; }
         @Override public String setting(String name) { return settings.get(name); }
+
+        @Override
+        public String setSetting(String name, String value, boolean local) throws PgException {
+            Session s = session;
+            return s != null ? s.setConfig(name, value, local) : settings.show(name);
+        }
         @Override public SessionFormat format() { return settings.format(); }
 
         @Override
@@ -330,6 +352,12 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
     // ---------------------------------------------------------------- after startup
 
     private void toSession(FrontendMessage m) {
+        Session running = session;
+        if (running != null && (m instanceof FrontendMessage.CopyData || m instanceof FrontendMessage.CopyDone
+                || m instanceof FrontendMessage.CopyFail || m instanceof FrontendMessage.Terminate)
+                && running.offerToStream(m) && !(m instanceof FrontendMessage.Terminate)) {
+            return; // a replication stream is running on the backend thread and reads these itself
+        }
         if (m instanceof FrontendMessage.Invalid invalid && invalid.fatal()) {
             phase = Phase.CLOSED;
             if (invalid.silent()) {
@@ -371,6 +399,10 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
             writability.notifyAll();
         }
         cancel();
+        Session running = session;
+        if (running != null) {
+            running.offerToStream(new FrontendMessage.Terminate()); // ends a replication stream
+        }
         backend.execute(() -> {
             Session s = session;
             session = null;
@@ -383,6 +415,9 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
             }
             if (pid != 0) {
                 registry.unregister(pid);
+                if (replicationServices != null) {
+                    replicationServices.backendEnded(pid);
+                }
             }
         });
         LOG.debug("disconnection: user={} database={}", user, database);

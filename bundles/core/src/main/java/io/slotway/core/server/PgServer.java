@@ -13,6 +13,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.slotway.api.source.SqlSource;
 import io.slotway.core.pgwire.BackendEncoder;
 import io.slotway.core.pgwire.PgFrameDecoder;
+import io.slotway.core.replication.ReplicationServices;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,20 +32,28 @@ public final class PgServer implements AutoCloseable {
 
     private final ServerOptions options;
     private final SqlSource source;
+    private final ReplicationServices replication;
     private final BackendRegistry registry = new BackendRegistry();
     private final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("slotway-accept", true));
     private final EventLoopGroup io = new NioEventLoopGroup(2, new DefaultThreadFactory("slotway-io", true));
     private final ExecutorService backends = Executors.newCachedThreadPool(new DefaultThreadFactory("slotway-backend", true));
     private final List<Channel> listeners = new ArrayList<>();
 
-    private PgServer(ServerOptions options, SqlSource source) {
+    private PgServer(ServerOptions options, SqlSource source, ReplicationServices replication) {
         this.options = options;
         this.source = source;
+        this.replication = replication;
+    }
+
+    /** Starts listening without replication (replication connections are refused). */
+    public static PgServer start(ServerOptions options, SqlSource source) throws InterruptedException {
+        return start(options, source, null);
     }
 
     /** Starts listening; fails if an address cannot be bound. */
-    public static PgServer start(ServerOptions options, SqlSource source) throws InterruptedException {
-        PgServer server = new PgServer(options, source);
+    public static PgServer start(ServerOptions options, SqlSource source, ReplicationServices replication)
+            throws InterruptedException {
+        PgServer server = new PgServer(options, source, replication);
         try {
             server.bind();
         } catch (RuntimeException | InterruptedException e) {
@@ -67,7 +76,7 @@ public final class PgServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("frames", new PgFrameDecoder(options.maxMessageSize()));
                         ch.pipeline().addLast("encoder", encoder);
-                        ch.pipeline().addLast("connection", new PgConnectionHandler(options, source, registry, backends));
+                        ch.pipeline().addLast("connection", new PgConnectionHandler(options, source, replication, registry, backends));
                     }
                 });
         int port = options.port();

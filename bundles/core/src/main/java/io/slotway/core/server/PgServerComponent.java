@@ -3,6 +3,7 @@ package io.slotway.core.server;
 import io.slotway.api.source.SqlSource;
 import io.slotway.core.auth.HbaRules;
 import io.slotway.core.auth.UserStore;
+import io.slotway.core.replication.ReplicationServices;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,6 +78,9 @@ public final class PgServerComponent {
     @Reference
     private SqlSource source;
 
+    @Reference
+    private ReplicationServices replication;
+
     private PgServer server;
 
     @Activate
@@ -87,7 +91,7 @@ public final class PgServerComponent {
         List<String> listen = Arrays.stream(config.listen().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         ServerOptions options = new ServerOptions(listen, config.port(), config.database(), config.superuser(), hba, users,
                 config.max_connections(), config.max_message_size(), Map.of("TimeZone", config.timezone()));
-        server = PgServer.start(options, source);
+        server = PgServer.start(options, source, replication);
         LOG.info("Slotway accepts PostgreSQL clients on {} port {} (database \"{}\")", listen, server.port(), config.database());
     }
 

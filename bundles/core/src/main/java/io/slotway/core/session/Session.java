@@ -13,6 +13,10 @@ import io.slotway.api.types.PgValues;
 import io.slotway.core.pgwire.BackendMessage;
 import io.slotway.core.pgwire.BackendMessage.Field;
 import io.slotway.core.pgwire.FrontendMessage;
+import io.slotway.core.replication.ReplicationCommand;
+import io.slotway.core.replication.ReplicationContext;
+import io.slotway.core.replication.ReplicationServices;
+import io.slotway.core.replication.WalSender;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -78,6 +82,10 @@ public final class Session {
     private final SqlSession source;
     private final Settings settings;
     private final Output out;
+    /** Set on replication connections, null otherwise. */
+    private final ReplicationContext replication;
+    /** The stream running now on a replication connection, or null. */
+    private volatile WalSender streaming;
     private final Map<String, Statement> statements = new HashMap<>();
     private final Map<String, Portal> portals = new HashMap<>();
     private final Deque<String> savepoints = new ArrayDeque<>();
@@ -90,9 +98,27 @@ public final class Session {
     private TransactionMode nextTransactionMode;
 
     public Session(SqlSession source, Settings settings, Output out) {
+        this(source, settings, out, null);
+    }
+
+    public Session(SqlSession source, Settings settings, Output out, ReplicationContext replication) {
         this.source = source;
         this.settings = settings;
         this.out = out;
+        this.replication = replication;
+    }
+
+    /**
+     * Hands a client message to the replication stream running now (CopyData, CopyDone, CopyFail,
+     * Terminate); returns false when no stream runs and the message takes the normal path.
+     */
+    public boolean offerToStream(FrontendMessage message) {
+        WalSender w = streaming;
+        if (w == null) {
+            return false;
+        }
+        w.offer(message);
+        return true;
     }
 
     public Settings settings() {
@@ -118,6 +144,14 @@ public final class Session {
         }
         cancelRequested = false;
         try {
+            if (replication != null && !(message instanceof FrontendMessage.Query)
+                    && !(message instanceof FrontendMessage.Invalid) && !(message instanceof FrontendMessage.Flush)
+                    && !(message instanceof FrontendMessage.CopyData) && !(message instanceof FrontendMessage.CopyDone)
+                    && !(message instanceof FrontendMessage.CopyFail)) {
+                throw new PgException(SqlState.PROTOCOL_VIOLATION, message instanceof FrontendMessage.FunctionCall
+                        ? "fastpath function calls not supported in a replication connection"
+                        : "extended query protocol not supported in a replication connection");
+            }
             if (message instanceof FrontendMessage.Query q) {
                 simpleQuery(q.sql());
             } else if (message instanceof FrontendMessage.Parse p) {
@@ -152,6 +186,18 @@ public final class Session {
         return true;
     }
 
+    /**
+     * {@code set_config(name, value, is_local)} called from SQL: like SET (SET LOCAL when local), inside
+     * the transaction the calling statement runs in; returns the new value.
+     */
+    public String setConfig(String name, String value, boolean local) throws PgException {
+        boolean inTx = tx != TxState.IDLE || implicitOpen;
+        if (!(local && !inTx)) {
+            settings.set(name, value, local, inTx);
+        }
+        return settings.show(name);
+    }
+
     /** Asks the statement running now to stop with 57014. Called from another thread. */
     public void cancel() {
         cancelRequested = true;
@@ -169,6 +215,16 @@ public final class Session {
     private void simpleQuery(String sql) {
         // A simple Query discards the unnamed statement and portal, as in PostgreSQL.
         dropUnnamed();
+        if (replication != null && ReplicationCommand.isReplicationCommand(sql)) {
+            replicationCommand(sql);
+            return;
+        }
+        if (replication != null && replication.physical()) {
+            out.send(new BackendMessage.ErrorResponse(new PgException(SqlState.PROTOCOL_VIOLATION,
+                    "cannot execute SQL commands in WAL sender for physical replication")));
+            readyForQuery();
+            return;
+        }
         List<String> parts;
         try {
             parts = PgLexer.splitStatements(sql);
@@ -218,6 +274,113 @@ public final class Session {
                 out.send(new BackendMessage.CommandComplete(cursor.commandTag(n)));
             }
         }
+    }
+
+    // ---------------------------------------------------------------- replication commands
+
+    /** One replication command (the whole Query text); ReadyForQuery follows unless the connection ends. */
+    private void replicationCommand(String sql) {
+        try {
+            ReplicationCommand command = ReplicationCommand.parse(sql);
+            checkNotFailed(null);
+            if (!runReplication(command)) {
+                return; // the client went away mid-stream
+            }
+        } catch (PgException e) {
+            fail(e);
+        } catch (RuntimeException e) {
+            LOG.error("internal error running a replication command", e);
+            fail(new PgException(SqlState.INTERNAL_ERROR, String.valueOf(e.getMessage()), e));
+        }
+        readyForQuery();
+    }
+
+    private boolean runReplication(ReplicationCommand command) throws PgException {
+        ReplicationServices services = replication.services();
+        if (command instanceof ReplicationCommand.Show show) {
+            runCommand(new Command.Show(show.name().equals("all") ? null : show.name()), false, null);
+        } else if (command instanceof ReplicationCommand.IdentifySystem) {
+            sendRow(List.of("systemid", "timeline", "xlogpos", "dbname"),
+                    List.of(PgType.TEXT, PgType.INT4, PgType.TEXT, PgType.TEXT),
+                    new Object[] {Long.toUnsignedString(services.systemIdentifier()), services.timeline(),
+                            services.flushedLsn().toString(), replication.physical() ? null : replication.database()});
+            out.send(new BackendMessage.CommandComplete("IDENTIFY_SYSTEM"));
+        } else if (command instanceof ReplicationCommand.CreateSlot c) {
+            createSlot(services, c);
+        } else if (command instanceof ReplicationCommand.ReadSlot r) {
+            ReplicationServices.SlotState slot = services.slot(r.name());
+            if (slot != null) {
+                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                        "cannot use READ_REPLICATION_SLOT with a logical replication slot");
+            }
+            sendRow(List.of("slot_type", "restart_lsn", "restart_tli"), List.of(PgType.TEXT, PgType.TEXT, PgType.INT8),
+                    new Object[] {null, null, null});
+            out.send(new BackendMessage.CommandComplete("READ_REPLICATION_SLOT"));
+        } else if (command instanceof ReplicationCommand.DropSlot d) {
+            services.dropSlot(d.name(), d.waitForRelease(), replication.pid());
+            out.send(new BackendMessage.CommandComplete("DROP_REPLICATION_SLOT"));
+        } else if (command instanceof ReplicationCommand.StartReplication start) {
+            if (tx != TxState.IDLE) {
+                throw new PgException(SqlState.ACTIVE_SQL_TRANSACTION,
+                        "cannot execute START_REPLICATION inside a transaction block");
+            }
+            WalSender sender = new WalSender(services, out, replication.pid());
+            streaming = sender;
+            boolean clean;
+            try {
+                clean = sender.stream(start, settings.format(), this::notice);
+            } finally {
+                streaming = null;
+            }
+            if (!clean) {
+                return false;
+            }
+            out.send(new BackendMessage.CommandComplete("START_REPLICATION"));
+        } else if (command instanceof ReplicationCommand.TimelineHistory) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "TIMELINE_HISTORY is not supported by Slotway")
+                    .withHint("Slotway serves logical replication only.");
+        } else {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "BASE_BACKUP is not supported by Slotway")
+                    .withHint("Slotway serves logical replication only.");
+        }
+        return true;
+    }
+
+    private void createSlot(ReplicationServices services, ReplicationCommand.CreateSlot c) throws PgException {
+        if (c.physical()) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "physical replication slots are not supported by Slotway")
+                    .withHint("Create a logical slot: CREATE_REPLICATION_SLOT name LOGICAL plugin.");
+        }
+        boolean inBlock = tx != TxState.IDLE;
+        if (c.snapshot().equals("export") && inBlock) {
+            throw new PgException(SqlState.ACTIVE_SQL_TRANSACTION,
+                    "CREATE_REPLICATION_SLOT ... (SNAPSHOT 'export') must not be called inside a transaction");
+        }
+        if (c.snapshot().equals("use") && !inBlock) {
+            throw new PgException(SqlState.NO_ACTIVE_SQL_TRANSACTION,
+                    "CREATE_REPLICATION_SLOT ... (SNAPSHOT 'use') must be called inside a transaction");
+        }
+        ReplicationServices.SlotState slot = services.createSlot(c.name(), c.plugin(), c.temporary(), c.twoPhase(),
+                replication.pid());
+        sendRow(List.of("slot_name", "consistent_point", "snapshot_name", "output_plugin"),
+                List.of(PgType.TEXT, PgType.TEXT, PgType.TEXT, PgType.TEXT),
+                new Object[] {slot.name(), slot.confirmedFlush().toString(), null, slot.plugin()});
+        out.send(new BackendMessage.CommandComplete("CREATE_REPLICATION_SLOT"));
+    }
+
+    /** A one-row result in text format. */
+    private void sendRow(List<String> names, List<PgType> types, Object[] row) {
+        List<ColumnDescription> columns = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            columns.add(new ColumnDescription(names.get(i), 0, (short) 0, types.get(i), -1));
+        }
+        out.send(rowDescription(columns, new short[0]));
+        byte[][] values = new byte[row.length][];
+        for (int i = 0; i < row.length; i++) {
+            values[i] = row[i] == null ? null
+                    : PgValues.toText(types.get(i), row[i], settings.format()).getBytes(StandardCharsets.UTF_8);
+        }
+        out.send(new BackendMessage.DataRow(values));
     }
 
     // ---------------------------------------------------------------- extended protocol

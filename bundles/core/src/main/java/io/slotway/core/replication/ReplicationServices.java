@@ -1,0 +1,55 @@
+package io.slotway.core.replication;
+
+import io.slotway.api.PgException;
+import io.slotway.api.change.Lsn;
+import io.slotway.api.decoding.OutputPlugin;
+import io.slotway.core.wal.WalStream;
+
+/**
+ * What the replication protocol and the replication SQL functions need from the WAL, the slots and
+ * the output plugins; {@link ReplicationService} provides it in the running server.
+ */
+public interface ReplicationServices {
+
+    /** A slot as {@code pg_replication_slots} shows it. */
+    record SlotState(String name, String plugin, boolean temporary, boolean twoPhase, boolean active,
+                     int activePid, Lsn restartLsn, Lsn confirmedFlush) {}
+
+    long systemIdentifier();
+
+    int timeline();
+
+    /** End of durable WAL. */
+    Lsn flushedLsn();
+
+    /** Creates a logical slot for {@code plugin} (which must be loadable) and returns it. */
+    SlotState createSlot(String name, String plugin, boolean temporary, boolean twoPhase, int ownerPid)
+            throws PgException;
+
+    void dropSlot(String name, boolean waitForRelease, int pid) throws PgException;
+
+    /** The slot, or null. */
+    SlotState slot(String name);
+
+    java.util.List<SlotState> slots();
+
+    /** Makes {@code pid} the slot's one active consumer (55006 if another is). */
+    SlotState acquire(String name, int pid) throws PgException;
+
+    void release(String name, int pid);
+
+    /** The consumer has durably processed everything before {@code flush}. */
+    void confirm(String name, Lsn flush);
+
+    /** A backend ended: release its slots and drop its temporary ones. */
+    void backendEnded(int pid);
+
+    /** The plugin registered under {@code name}, or PostgreSQL's error for a plugin it cannot load. */
+    OutputPlugin plugin(String name) throws PgException;
+
+    /** Committed items from {@code from} on, in commit order. */
+    WalStream stream(Lsn from) throws PgException;
+
+    /** PostgreSQL's wal_sender_timeout in milliseconds (0 = none). */
+    long walSenderTimeoutMillis();
+}

@@ -1,0 +1,236 @@
+package io.slotway.core.replication;
+
+import io.slotway.api.PgException;
+import io.slotway.api.SqlState;
+import io.slotway.api.change.Lsn;
+import io.slotway.api.decoding.DecodingContext;
+import io.slotway.api.decoding.PluginSession;
+import io.slotway.api.types.SessionFormat;
+import io.slotway.core.pgwire.BackendMessage;
+import io.slotway.core.pgwire.FrontendMessage;
+import io.slotway.core.session.Output;
+import io.slotway.core.wal.WalItem;
+import io.slotway.core.wal.WalStream;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One logical replication stream (START_REPLICATION SLOT ... LOGICAL): CopyBoth, XLogData for each
+ * output message, keepalives, and the client's standby status updates moving the slot forward. It runs
+ * on the connection's backend thread; the client's CopyData, CopyDone and Terminate reach it through
+ * {@link #offer}.
+ */
+public final class WalSender {
+    private static final Logger LOG = LoggerFactory.getLogger(WalSender.class);
+    /** Microseconds between the Unix epoch and PostgreSQL's epoch, 2000-01-01. */
+    private static final long PG_EPOCH_MICROS = 946_684_800_000_000L;
+    private static final long POLL_MILLIS = 100;
+
+    private final ReplicationServices services;
+    private final Output out;
+    private final int pid;
+    private final BlockingQueue<FrontendMessage> inbound = new LinkedBlockingQueue<>();
+
+    private Lsn sentPtr = Lsn.INVALID;
+    private long lastReplyNanos;
+    private boolean waitingForReply;
+    private boolean clientDone;
+    private boolean connectionGone;
+
+    public WalSender(ReplicationServices services, Output out, int pid) {
+        this.services = services;
+        this.out = out;
+        this.pid = pid;
+    }
+
+    /** A message from the client while streaming. */
+    public void offer(FrontendMessage message) {
+        inbound.add(message);
+    }
+
+    /**
+     * Streams until the client sends CopyDone (then returns normally, CopyDone and "COPY 0" sent) or
+     * goes away (returns false: the connection must close).
+     */
+    public boolean stream(ReplicationCommand.StartReplication cmd, SessionFormat format,
+                          Consumer<PgException> notices) throws PgException {
+        if (cmd.physical()) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "physical replication is not supported by Slotway")
+                    .withHint("Slotway is a logical replication publisher: use START_REPLICATION SLOT name LOGICAL.");
+        }
+        ReplicationServices.SlotState slot = services.slot(cmd.slot());
+        if (slot == null) {
+            throw new PgException(SqlState.UNDEFINED_OBJECT, "replication slot \"" + cmd.slot() + "\" does not exist");
+        }
+        slot = services.acquire(cmd.slot(), pid);
+        try {
+            PluginSession plugin = services.plugin(slot.plugin()).startup(context(slot.name(), cmd.options(), format, notices));
+            Lsn start = cmd.start().isValid() && cmd.start().isAfter(slot.confirmedFlush()) ? cmd.start() : slot.confirmedFlush();
+            LOG.info("starting logical decoding for slot \"{}\" at {} (restart {})", slot.name(), start, slot.restartLsn());
+            out.send(new BackendMessage.CopyBothResponse());
+            out.flush();
+            sentPtr = start;
+            lastReplyNanos = System.nanoTime();
+            DecodingPump pump = new DecodingPump(plugin, start);
+            try (WalStream wal = services.stream(slot.restartLsn())) {
+                loop(slot.name(), wal, pump);
+            } finally {
+                plugin.shutdown();
+            }
+            if (connectionGone) {
+                return false;
+            }
+            out.send(new BackendMessage.CopyDone());
+            out.send(new BackendMessage.CommandComplete("COPY 0"));
+            return true;
+        } finally {
+            services.release(cmd.slot(), pid);
+        }
+    }
+
+    private void loop(String slotName, WalStream wal, DecodingPump pump) throws PgException {
+        boolean idleKeepaliveSent = false;
+        long timeout = services.walSenderTimeoutMillis();
+        while (true) {
+            drainInbound(slotName);
+            if (clientDone || connectionGone) {
+                return;
+            }
+            WalItem item;
+            try {
+                item = wal.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                connectionGone = true;
+                return;
+            }
+            if (item != null) {
+                pump.feed(item, (lsn, xid, data) -> xlogData(lsn, data));
+                Lsn end = DecodingPump.endOf(item);
+                if (end.isAfter(sentPtr)) {
+                    sentPtr = end;
+                }
+                idleKeepaliveSent = false;
+                continue;
+            }
+            // Caught up: tell the client where the WAL ends, as PostgreSQL does while it waits.
+            Lsn flushed = services.flushedLsn();
+            if (flushed.isAfter(sentPtr)) {
+                sentPtr = flushed;
+                idleKeepaliveSent = false;
+            }
+            if (!idleKeepaliveSent) {
+                keepalive(false);
+                idleKeepaliveSent = true;
+            }
+            if (timeout > 0) {
+                long sinceReply = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastReplyNanos);
+                if (sinceReply >= timeout) {
+                    LOG.info("terminating walsender process due to replication timeout (slot \"{}\")", slotName);
+                    connectionGone = true;
+                    return;
+                }
+                if (sinceReply >= timeout / 2 && !waitingForReply) {
+                    keepalive(true);
+                    waitingForReply = true;
+                }
+            }
+            out.flush();
+        }
+    }
+
+    private void drainInbound(String slotName) throws PgException {
+        FrontendMessage m;
+        while ((m = inbound.poll()) != null) {
+            if (m instanceof FrontendMessage.CopyData d) {
+                feedback(slotName, d.data());
+            } else if (m instanceof FrontendMessage.CopyDone) {
+                clientDone = true;
+            } else if (m instanceof FrontendMessage.CopyFail f) {
+                throw new PgException(SqlState.QUERY_CANCELED, "COPY from stdin failed: " + f.message());
+            } else {
+                // Terminate, or the connection closed
+                connectionGone = true;
+            }
+        }
+    }
+
+    /** A standby status update ('r') or hot standby feedback ('h'). */
+    private void feedback(String slotName, byte[] data) throws PgException {
+        if (data.length == 0) {
+            throw new PgException(SqlState.PROTOCOL_VIOLATION, "invalid standby message type \"\"");
+        }
+        ByteBuffer b = ByteBuffer.wrap(data);
+        byte kind = b.get();
+        if (kind == 'r') {
+            if (data.length < 34) {
+                throw new PgException(SqlState.PROTOCOL_VIOLATION, "insufficient data left in message");
+            }
+            b.getLong(); // written
+            long flush = b.getLong();
+            b.getLong(); // applied
+            b.getLong(); // client time
+            boolean replyRequested = b.get() != 0;
+            lastReplyNanos = System.nanoTime();
+            waitingForReply = false;
+            if (flush != 0) {
+                services.confirm(slotName, Lsn.of(flush));
+            }
+            if (replyRequested) {
+                keepalive(false);
+            }
+        } else if (kind == 'h') {
+            lastReplyNanos = System.nanoTime();
+            waitingForReply = false;
+        } else {
+            throw new PgException(SqlState.PROTOCOL_VIOLATION, "unexpected message type \"" + (char) kind + "\"");
+        }
+    }
+
+    private void xlogData(Lsn lsn, byte[] data) {
+        ByteBuffer b = ByteBuffer.allocate(25 + data.length);
+        b.put((byte) 'w');
+        b.putLong(lsn.value()); // dataStart
+        b.putLong(lsn.value()); // walEnd: PostgreSQL 15 sends the same position
+        b.putLong(now());
+        b.put(data);
+        out.send(new BackendMessage.CopyData(b.array()));
+    }
+
+    private void keepalive(boolean replyRequested) {
+        ByteBuffer b = ByteBuffer.allocate(18);
+        b.put((byte) 'k');
+        b.putLong(sentPtr.value());
+        b.putLong(now());
+        b.put((byte) (replyRequested ? 1 : 0));
+        out.send(new BackendMessage.CopyData(b.array()));
+        out.flush();
+    }
+
+    /** Now in PostgreSQL's timestamp form: microseconds since 2000-01-01 UTC. */
+    static long now() {
+        Instant t = Instant.now();
+        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1000 - PG_EPOCH_MICROS;
+    }
+
+    private DecodingContext context(String slotName, Map<String, String> options, SessionFormat format,
+                                    Consumer<PgException> notices) {
+        Map<String, String> opts = Collections.unmodifiableMap(new LinkedHashMap<>(options));
+        return new DecodingContext() {
+            @Override public Map<String, String> options() { return opts; }
+            @Override public String slotName() { return slotName; }
+            @Override public SessionFormat format() { return format; }
+            @Override public boolean textualConsumer() { return false; }
+            @Override public void notice(PgException notice) { notices.accept(notice); }
+        };
+    }
+}
