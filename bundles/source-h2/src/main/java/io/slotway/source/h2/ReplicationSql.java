@@ -15,6 +15,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.h2.tools.SimpleResultSet;
+import org.h2.value.Value;
+import org.h2.value.ValueNull;
 
 /**
  * PostgreSQL's WAL and replication functions as H2 aliases in schema {@code slotway_meta}; {@link Rewriter}
@@ -120,11 +122,14 @@ public final class ReplicationSql {
      * open transaction (and goes if it rolls back); another is written at once. Returns the current LSN for
      * a transactional one (its own LSN is known only at commit), the message's LSN otherwise.
      */
-    public static Long emitMessage(Connection c, Boolean transactional, String prefix, Object content) throws SQLException {
-        if (transactional == null || prefix == null || content == null) {
+    public static Long emitMessage(Connection c, Boolean transactional, String prefix, Value content) throws SQLException {
+        if (transactional == null || prefix == null || content == null || content == ValueNull.INSTANCE) {
             return null;
         }
-        byte[] bytes = content instanceof byte[] b ? b : content.toString().getBytes(StandardCharsets.UTF_8);
+        // content is text or bytea: H2 passes the value as it is, so its type tells which
+        int vt = content.getValueType();
+        byte[] bytes = vt == Value.VARBINARY || vt == Value.BINARY || vt == Value.BLOB ? content.getBytes()
+                : content.getString().getBytes(StandardCharsets.UTF_8);
         H2Session s = session(c);
         try {
             if (transactional) {
