@@ -429,7 +429,8 @@ public final class WalMapping implements WalService {
     public Lsn restartPoint(Lsn from, Lsn confirmed) throws PgException {
         checkOpen();
         long end = visibleEnd;
-        long target = Long.compareUnsigned(confirmed.value(), end) < 0 ? confirmed.value() : end;
+        long durable = durableEnd;
+        long target = Long.compareUnsigned(confirmed.value(), durable) < 0 ? confirmed.value() : durable;
         long start = Long.compareUnsigned(from.value(), target) <= 0 ? from.value() : target;
         start = startPosition(start);
         WalReader reader = new WalReader(files, start);
@@ -439,7 +440,7 @@ public final class WalMapping implements WalService {
             while (true) {
                 WalReader.RawRecord r = reader.next(end);
                 if (r == null) {
-                    return Lsn.of(target == end ? end : prev);
+                    return Lsn.of(target == durable ? durable : prev);
                 }
                 if (Long.compareUnsigned(r.lsn(), target) >= 0) {
                     if (batchBegin >= 0) {
