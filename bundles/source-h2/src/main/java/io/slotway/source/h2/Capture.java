@@ -60,12 +60,31 @@ final class Capture {
         return key == null ? null : SESSIONS.get(key);
     }
 
+    /**
+     * JdbcConnection.getSession(), called reflectively: its return type lives in org.h2.engine, which the
+     * H2 bundle does not export, so a direct call would make this bundle import a package nobody
+     * offers. The engine session is only a map key here.
+     */
+    private static final java.lang.invoke.MethodHandle GET_SESSION;
+
+    static {
+        try {
+            GET_SESSION = java.lang.invoke.MethodHandles.publicLookup()
+                    .unreflect(JdbcConnection.class.getMethod("getSession"))
+                    .asType(java.lang.invoke.MethodType.methodType(Object.class, JdbcConnection.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private static Object engineSession(Connection c) {
         try {
             JdbcConnection j = c instanceof JdbcConnection jc ? jc : c.unwrap(JdbcConnection.class);
-            return j.getSession();
+            return (Object) GET_SESSION.invoke(j);
         } catch (SQLException | RuntimeException e) {
             return null;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
         }
     }
 
