@@ -200,6 +200,57 @@ final class Catalog {
         update(c, "DELETE FROM " + SCHEMA + ".relations WHERE oid = ?", oid);
     }
 
+    /**
+     * After a crash between a DDL statement (which H2 commits at once) and the metadata written after it:
+     * registers tables H2 has and the metadata lacks, and adds (with the type inferred from H2's) or
+     * forgets columns the metadata lacks or H2 no longer has. Returns whether anything changed.
+     */
+    static boolean reconcile(Connection c) throws SQLException {
+        boolean changed = false;
+        prune(c);
+        List<String[]> tables = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES"
+                + " WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN ('INFORMATION_SCHEMA', 'information_schema', 'pg_catalog', '" + SCHEMA + "')")) {
+            while (rs.next()) {
+                tables.add(new String[] {rs.getString(1), rs.getString(2)});
+            }
+        }
+        for (String[] t : tables) {
+            Relation rel = load(c, t[0], t[1]);
+            if (rel == null) {
+                find(c, t[0], t[1]);
+                changed = true;
+                continue;
+            }
+            List<String[]> h2Columns = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT COLUMN_NAME, DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS"
+                    + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION")) {
+                p.setString(1, t[0]);
+                p.setString(2, t[1]);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        h2Columns.add(new String[] {rs.getString(1), rs.getString(2)});
+                    }
+                }
+            }
+            List<String> names = new ArrayList<>();
+            for (String[] col : h2Columns) {
+                names.add(col[0]);
+                if (rel.attribute(col[0]) == null) {
+                    addColumn(c, rel.oid(), col[0], H2Types.infer(col[1]));
+                    changed = true;
+                }
+            }
+            for (Attribute a : rel.attributes()) {
+                if (!names.contains(a.name())) {
+                    dropColumn(c, rel.oid(), a.name());
+                    changed = true;
+                }
+            }
+        }
+        return changed;
+    }
+
     /** Forgets relations H2 no longer has (dropped by a cascade or outside Slotway). */
     static void prune(Connection c) throws SQLException {
         update(c, "DELETE FROM " + SCHEMA + ".attributes a WHERE NOT EXISTS (SELECT 1 FROM " + SCHEMA + ".relations r"

@@ -50,7 +50,10 @@ public final class H2Source implements SqlSource {
     /** H2 settings that make it behave as close to PostgreSQL as it can. */
     static final String SETTINGS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
             + ";NON_KEYWORDS=VALUE,KEY,YEAR,MONTH,DAY,HOUR,MINUTE,SECOND,USER,TOP,LIMIT,MINUS,ROWNUM"
-            + ";LOCK_TIMEOUT=10000";
+            + ";LOCK_TIMEOUT=10000"
+            // Write each commit to the file before COMMIT returns (H2 otherwise writes up to 500 ms later):
+            // a killed JVM must not lose an acknowledged transaction.
+            + ";WRITE_DELAY=0";
 
     private static final Set<String> OPEN = ConcurrentHashMap.newKeySet();
 
@@ -171,6 +174,7 @@ public final class H2Source implements SqlSource {
         try (Statement s = keeper.createStatement()) {
             s.execute("DELETE FROM " + Catalog.SCHEMA + ".commits WHERE seq < " + max);
         }
+        Catalog.reconcile(keeper);
         Capture.installMissing(keeper);
         keeper.setAutoCommit(false);
         try {
@@ -324,6 +328,16 @@ public final class H2Source implements SqlSource {
             c.rollback();
         } catch (SQLException ignored) {
             // the connection is broken; H2 rolls back on close
+        }
+    }
+
+    /**
+     * For crash tests: closes the database at once, as a killed JVM would leave it (H2's SHUTDOWN IMMEDIATELY
+     * writes nothing more), without stopping the source.
+     */
+    void crashDatabase() throws SQLException {
+        try (Connection c = connect(url); Statement s = c.createStatement()) {
+            s.execute("SHUTDOWN IMMEDIATELY");
         }
     }
 
