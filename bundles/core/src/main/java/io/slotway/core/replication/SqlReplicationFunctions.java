@@ -10,6 +10,7 @@ import io.slotway.api.source.ReplicationFunctions;
 import io.slotway.api.source.SessionContext;
 import io.slotway.api.types.SessionFormat;
 import io.slotway.core.wal.WalItem;
+import io.slotway.core.wal.WalReadException;
 import io.slotway.core.wal.WalStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -75,7 +76,7 @@ public final class SqlReplicationFunctions implements ReplicationFunctions {
                 Lsn end = services.flushedLsn();
                 Lsn confirmTo = slot.confirmedFlush();
                 DecodingPump pump = new DecodingPump(ps, slot.confirmedFlush());
-                try (WalStream wal = services.stream(slot.restartLsn())) {
+                try (WalStream wal = services.stream(slot.confirmedFlush())) {
                     while (true) {
                         WalItem item;
                         try {
@@ -102,6 +103,8 @@ public final class SqlReplicationFunctions implements ReplicationFunctions {
                 if (!peek) {
                     services.confirm(slotName, confirmTo);
                 }
+            } catch (WalReadException e) {
+                throw e.error();
             } finally {
                 ps.shutdown();
             }

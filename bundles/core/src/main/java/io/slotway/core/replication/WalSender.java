@@ -10,6 +10,7 @@ import io.slotway.core.pgwire.BackendMessage;
 import io.slotway.core.pgwire.FrontendMessage;
 import io.slotway.core.session.Output;
 import io.slotway.core.wal.WalItem;
+import io.slotway.core.wal.WalReadException;
 import io.slotway.core.wal.WalStream;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -75,14 +76,17 @@ public final class WalSender {
         try {
             PluginSession plugin = services.plugin(slot.plugin()).startup(context(slot.name(), cmd.options(), format, notices));
             Lsn start = cmd.start().isValid() && cmd.start().isAfter(slot.confirmedFlush()) ? cmd.start() : slot.confirmedFlush();
-            LOG.info("starting logical decoding for slot \"{}\" at {} (restart {})", slot.name(), start, slot.restartLsn());
+            LOG.info("starting logical decoding for slot \"{}\" at {}", slot.name(), start);
             out.send(new BackendMessage.CopyBothResponse());
             out.flush();
             sentPtr = start;
             lastReplyNanos = System.nanoTime();
             DecodingPump pump = new DecodingPump(plugin, start);
-            try (WalStream wal = services.stream(slot.restartLsn())) {
+            // A stream from the start point delivers every transaction committed at or after it, whole.
+            try (WalStream wal = services.stream(start)) {
                 loop(slot.name(), wal, pump);
+            } catch (WalReadException e) {
+                throw e.error();
             } finally {
                 plugin.shutdown();
             }

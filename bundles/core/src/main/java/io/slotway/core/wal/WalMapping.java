@@ -118,6 +118,9 @@ public final class WalMapping implements WalService {
     private final Object stateLock = new Object();
     private volatile boolean closed;
     private volatile IOException failure;
+    /** PostgreSQL's WAL writer: makes an unsynced tail (COMMIT markers, written without fsync) durable soon. */
+    private java.util.concurrent.ScheduledExecutorService walWriter;
+    static final long WAL_WRITER_DELAY_MS = 200;
 
     /** For Declarative Services; tests use {@link #open}. */
     public WalMapping() {}
@@ -129,12 +132,14 @@ public final class WalMapping implements WalService {
     public static WalMapping open(Path dataDir, int segmentSize, boolean fsync, int transactionMemory) throws IOException {
         WalMapping wal = new WalMapping();
         wal.start(dataDir, segmentSize, fsync, transactionMemory);
+        wal.startWalWriter();
         return wal;
     }
 
     @Activate
     void activate(Config config) throws IOException {
         start(Path.of(config.data_dir()), config.segment_size(), config.fsync(), config.transaction_memory());
+        startWalWriter();
         LOG.info("WAL in {}: system identifier {}, next LSN {}, next xid {}", walDir, systemId, currentLsn(), nextXid());
     }
 
@@ -142,6 +147,9 @@ public final class WalMapping implements WalService {
     public void close() {
         if (closed) {
             return;
+        }
+        if (walWriter != null) {
+            walWriter.shutdownNow();
         }
         writeLock.lock();
         try {
@@ -588,6 +596,44 @@ public final class WalMapping implements WalService {
             publish(!fsync);
         } catch (IOException e) {
             throw fail(e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Starts the WAL writer: every {@value #WAL_WRITER_DELAY_MS} ms, a tail written without fsync is
+     * synced, so flushedLsn() (what walsenders report and clients wait for with --endpos) catches up
+     * with currentLsn() (what pg_current_wal_lsn() reports), as PostgreSQL's walwriter does.
+     */
+    private void startWalWriter() {
+        if (!fsync) {
+            return;
+        }
+        walWriter = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "slotway-walwriter");
+            t.setDaemon(true);
+            return t;
+        });
+        walWriter.scheduleWithFixedDelay(this::syncTail, WAL_WRITER_DELAY_MS, WAL_WRITER_DELAY_MS,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void syncTail() {
+        if (closed || failure != null || durableEnd == visibleEnd) {
+            return;
+        }
+        writeLock.lock();
+        try {
+            if (closed || failure != null) {
+                return;
+            }
+            files.sync();
+            publish(true);
+        } catch (IOException e) {
+            fail(e);
+        } catch (RuntimeException e) {
+            LOG.warn("WAL writer: {}", e.toString());
         } finally {
             writeLock.unlock();
         }
