@@ -86,9 +86,9 @@ public final class H2Source implements SqlSource {
     private String url;
     private Connection keeper;
 
-    /** Core's WAL mapping: where committed transactions go. */
-    @Reference
-    private volatile ChangeSink sink;
+    /** Core's WAL mapping: where committed transactions go (static: a new sink restarts the source, settling pending work). */
+    @Reference(policy = ReferencePolicy.STATIC)
+    private ChangeSink sink;
 
     /** Core's slot functions, offered in SQL while present. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
