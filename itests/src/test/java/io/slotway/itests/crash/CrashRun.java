@@ -248,9 +248,11 @@ final class CrashRun {
         for (Txn t : txns()) {
             byOutcome.merge(t.outcome, 1, Integer::sum);
         }
+        long unknownCommitted = txns().stream().filter(t -> t.outcome == Txn.Outcome.UNKNOWN)
+                .filter(t -> t.ids.stream().anyMatch(table::containsKey)).count();
         return "seed " + seed + ", " + writerCount + " writers, " + killsDone + "/" + kills + " kills in " + runMillis
                 + " ms (kill delays " + killDelaysMillis + " ms, restarts " + restartMillis + " ms), transactions " + byOutcome
-                + ", rows in table " + table.size()
+                + " (of the UNKNOWN, " + unknownCommitted + " committed), rows in table " + table.size()
                 + (consumer == null ? "" : ", stream sessions " + consumer.sessions.size() + ", transactions delivered "
                 + consumer.deliveredCount());
     }

@@ -147,7 +147,8 @@ final class StreamConsumer implements Runnable {
         PGProperty.APPLICATION_NAME.set(p, "crash-it-consumer");
         PGProperty.CONNECT_TIMEOUT.set(p, 5);
         PGProperty.SOCKET_TIMEOUT.set(p, 30);
-        try (Connection rc = DriverManager.getConnection(KillableSlotway.url(t.port()), p)) {
+        Connection rc = DriverManager.getConnection(KillableSlotway.url(t.port()), p);
+        try {
             PGConnection pg = rc.unwrap(PGConnection.class);
             PGReplicationStream s = pg.getReplicationAPI().replicationStream().logical().withSlotName(slot)
                     .withSlotOption("include-xids", true).withSlotOption("skip-empty-xacts", true)
@@ -163,6 +164,12 @@ final class StreamConsumer implements Runnable {
             session.endedBy = "stop";
             s.forceUpdateStatus();
             s.close();
+        } finally {
+            try {
+                rc.close();
+            } catch (SQLException e) {
+                // the server is gone (killed): nothing to close properly
+            }
         }
     }
 
