@@ -33,6 +33,14 @@ public interface ChangeSink {
     /** Writes a non-transactional logical decoding message; returns its LSN. */
     Lsn message(String prefix, byte[] content) throws PgException;
 
+    /**
+     * Writes a non-transactional logical decoding message emitted by the transaction with id
+     * {@code xid} (0 when the emitting transaction has none, as decoding then reports).
+     */
+    default Lsn message(long xid, String prefix, byte[] content) throws PgException {
+        return message(prefix, content);
+    }
+
     /** The next LSN to be written ({@code pg_current_wal_lsn()}). */
     Lsn currentLsn();
 

@@ -55,7 +55,7 @@ final class DecodingPump {
         if (m.lsn().isBefore(startAt)) {
             return false;
         }
-        writer.target(sink, 0);
+        writer.target(sink, m.xid());
         writer.at(m.lsn());
         plugin.message(m.lsn(), m.message(), writer);
         return true;

@@ -132,11 +132,26 @@ final class RecordCodec {
         return new byte[] {SWITCH};
     }
 
-    static byte[] message(String prefix, byte[] content) {
+    static byte[] message(long xid, String prefix, byte[] content) {
         return encode(MESSAGE, out -> {
             out.writeString(1, prefix);
             out.writeByteArray(2, content);
+            if (xid != 0) {
+                out.writeUInt64(3, xid);
+            }
         });
+    }
+
+    /** The xid of the transaction that emitted a MESSAGE record (field 3), 0 when it had none. */
+    static long decodeMessageXid(byte[] payload) throws IOException {
+        CodedInputStream in = body(payload);
+        for (int tag; (tag = in.readTag()) != 0; ) {
+            if (WireFormat.getTagFieldNumber(tag) == 3) {
+                return in.readUInt64();
+            }
+            in.skipField(tag);
+        }
+        return 0;
     }
 
     static byte[] relation(Relation r) {

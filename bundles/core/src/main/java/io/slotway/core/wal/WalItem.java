@@ -14,5 +14,6 @@ public sealed interface WalItem {
     record Committed(Transaction transaction, Iterable<Entry> entries) implements WalItem {}
 
     /** A non-transactional logical decoding message. */
-    record Message(Lsn lsn, Change.Message message) implements WalItem {}
+    /** {@code xid}: the transaction that emitted it, 0 when it had none (what decoding reports). */
+    record Message(Lsn lsn, Change.Message message, long xid) implements WalItem {}
 }

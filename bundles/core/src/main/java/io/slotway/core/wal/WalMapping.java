@@ -527,7 +527,12 @@ public final class WalMapping implements WalService {
 
     @Override
     public Lsn message(String prefix, byte[] content) throws PgException {
-        byte[] payload = RecordCodec.message(prefix, content);
+        return message(0, prefix, content);
+    }
+
+    @Override
+    public Lsn message(long xid, String prefix, byte[] content) throws PgException {
+        byte[] payload = RecordCodec.message(xid, prefix, content);
         writeLock.lock();
         try {
             checkWritable();
@@ -871,7 +876,8 @@ public final class WalMapping implements WalService {
                         return new WalItem.Committed(t, () -> new Entries(begin, prepare));
                     }
                     if (r.kind() == RecordCodec.MESSAGE && atOrAfter) {
-                        return new WalItem.Message(Lsn.of(r.lsn()), RecordCodec.decodeMessage(r.payload()));
+                        return new WalItem.Message(Lsn.of(r.lsn()), RecordCodec.decodeMessage(r.payload()),
+                                RecordCodec.decodeMessageXid(r.payload()));
                     }
                 } catch (IOException e) {
                     throw readError(e);

@@ -136,7 +136,7 @@ public final class ReplicationSql {
                 s.capture().add(new Change.Message(true, prefix, bytes));
                 return s.source().sink().currentLsn().value();
             }
-            return s.source().sink().message(prefix, bytes).value();
+            return s.source().sink().message(s.capture().xidIfAssigned(), prefix, bytes).value();
         } catch (PgException e) {
             throw sql(e);
         }

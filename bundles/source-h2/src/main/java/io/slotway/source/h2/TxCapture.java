@@ -124,6 +124,11 @@ final class TxCapture {
     }
 
     /** The open transaction's xid, beginning its log if needed (txid_current()). */
+    /** The xid of the logged transaction, 0 when none has begun (nothing written, no txid_current()). */
+    long xidIfAssigned() {
+        return log == null ? 0 : log.xid();
+    }
+
     long xid() throws PgException {
         return log().xid();
     }

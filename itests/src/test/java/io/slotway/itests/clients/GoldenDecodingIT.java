@@ -1,0 +1,143 @@
+package io.slotway.itests.clients;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.slotway.testkit.PgOracle;
+import io.slotway.testkit.Psql;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The golden conformance test for test_decoding, done as shared/pg-reference/golden/capture.sh does it
+ * and on both servers in the same run: setup.sql, slots, workload.sql, then each slot read through
+ * {@code pg_logical_slot_peek_changes} and through {@code pg_recvlogical} up to the same end, and the
+ * outputs compared after golden/normalise.py. Expected output is PostgreSQL 15's own, produced now.
+ */
+class GoldenDecodingIT {
+    @RegisterExtension
+    static final SlotwayExtension slotway = new SlotwayExtension("golden-decoding");
+
+    /** slot, plugin, pg_recvlogical options. */
+    private static final String[][] SLOTS = {
+            {"td_default", "test_decoding", ""},
+            {"td_opts", "test_decoding", "include-xids=0 include-timestamp=1 skip-empty-xacts=1"},
+    };
+
+    private static Path out;
+    private static Server pg;
+    private static Server sw;
+
+    /** Where a server is, and what its capture produced. */
+    record Server(String name, int port, String database, String end) {}
+
+    @BeforeAll
+    static void captureBoth() throws Exception {
+        out = Paths.get(System.getProperty("slotway.itest.work", "target/itest-work")).resolve("golden-decoding/out");
+        Files.createDirectories(out);
+        PgOracle oracle = PgOracle.get();
+        pg = capture("pg", oracle.port(), oracle.createDatabase("golden"));
+        sw = capture("slotway", slotway.port(), "postgres");
+    }
+
+    private static String psql(int port, String db, String sql, String... args) throws IOException {
+        List<String> a = new ArrayList<>(List.of("-v", "ON_ERROR_STOP=1", "-q", "-At"));
+        a.addAll(List.of(args));
+        Psql.Result r = Psql.run("127.0.0.1", port, "postgres", db, sql, a.toArray(String[]::new));
+        assertThat(r.exitCode()).as("psql on %d: %s\n%s", port, sql.length() > 200 ? sql.substring(0, 200) : sql, r.stderr())
+                .isZero();
+        return r.stdout();
+    }
+
+    private static Server capture(String name, int port, String db) throws Exception {
+        psql(port, db, PsqlConformanceIT.withoutPublications(PsqlConformanceIT.golden("setup.sql")));
+        // one slot through SQL, one through the replication protocol
+        psql(port, db, "SELECT 'created', slot_name FROM pg_create_logical_replication_slot('td_default', 'test_decoding')");
+        recvlogical(port, db, "--slot=td_opts", "--create-slot", "-P", "test_decoding");
+        psql(port, db, workloadWithoutOtherPlugins());
+        String end = psql(port, db, "SELECT pg_current_wal_lsn()").trim();
+        for (String[] slot : SLOTS) {
+            StringBuilder sqlOpts = new StringBuilder();
+            List<String> recvOpts = new ArrayList<>();
+            for (String kv : slot[2].split(" ")) {
+                if (!kv.isEmpty()) {
+                    String[] p = kv.split("=", 2);
+                    sqlOpts.append(", '").append(p[0]).append("', '").append(p[1]).append("'");
+                    recvOpts.add("-o");
+                    recvOpts.add(kv);
+                }
+            }
+            String peek = psql(port, db, "SELECT lsn, xid, data FROM pg_logical_slot_peek_changes('" + slot[0] + "', '" + end
+                    + "', NULL" + sqlOpts + ")", "-F", "\t");
+            Files.writeString(out.resolve(name + "." + slot[0] + ".peek.tsv"), peek, StandardCharsets.UTF_8);
+            Path file = out.resolve(name + "." + slot[0] + ".txt");
+            Files.deleteIfExists(file);
+            List<String> args = new ArrayList<>(List.of("--slot=" + slot[0], "--start", "--endpos=" + end, "--no-loop",
+                    "-f", file.toString()));
+            args.addAll(recvOpts);
+            recvlogical(port, db, args.toArray(String[]::new));
+            psql(port, db, "SELECT pg_drop_replication_slot('" + slot[0] + "')");
+        }
+        return new Server(name, port, db, end);
+    }
+
+    /** workload.sql as it is (its pg_logical_emit_message calls are part of what test_decoding shows). */
+    private static String workloadWithoutOtherPlugins() throws Exception {
+        return PsqlConformanceIT.golden("workload.sql");
+    }
+
+    private static void recvlogical(int port, String db, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                System.getProperty("slotway.pg.bindir", "/usr/lib/postgresql/15/bin") + "/pg_recvlogical",
+                "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "postgres", "-d", db));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output;
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("pg_recvlogical did not finish within 120 s: " + cmd);
+        }
+        output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as("pg_recvlogical %s: %s", cmd, output).isZero();
+    }
+
+    private static String normalised(Path file) throws Exception {
+        Path script = Paths.get(System.getProperty("slotway.shared", "../../shared")).resolve("pg-reference/golden/normalise.py");
+        Process p = new ProcessBuilder("python3", script.toString(), file.toString()).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(text).isZero();
+        return text;
+    }
+
+    private static void sameAfterNormalising(String file) throws Exception {
+        String expected = normalised(out.resolve("pg." + file));
+        String actual = normalised(out.resolve("slotway." + file));
+        assertThat(expected).as("PostgreSQL's output must not be empty").isNotBlank();
+        assertThat(actual.lines().toList()).as(file).isEqualTo(expected.lines().toList());
+    }
+
+    @Test
+    void pgRecvlogicalPrintsWhatPostgresPrintsWithDefaultOptions() throws Exception {
+        sameAfterNormalising("td_default.txt");
+    }
+
+    @Test
+    void pgRecvlogicalPrintsWhatPostgresPrintsWithXidsOffTimestampsOnAndEmptyTransactionsSkipped() throws Exception {
+        sameAfterNormalising("td_opts.txt");
+    }
+
+    @Test
+    void peekChangesReturnsWhatPostgresReturns() throws Exception {
+        sameAfterNormalising("td_default.peek.tsv");
+        sameAfterNormalising("td_opts.peek.tsv");
+    }
+}
