@@ -317,7 +317,7 @@ public sealed interface ReplicationCommand {
                                 }
                                 String s = value.toLowerCase(Locale.ROOT);
                                 if (!s.equals("export") && !s.equals("use") && !s.equals("nothing")) {
-                                    throw new PgException(SqlState.SYNTAX_ERROR,
+                                    throw new PgException(SqlState.INVALID_PARAMETER_VALUE,
                                             "unrecognized value for CREATE_REPLICATION_SLOT option \"snapshot\": \"" + value + "\"");
                                 }
                                 snapshot = s;

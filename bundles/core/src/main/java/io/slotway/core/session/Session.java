@@ -357,7 +357,8 @@ public final class Session {
                     "CREATE_REPLICATION_SLOT ... (SNAPSHOT 'export') must not be called inside a transaction");
         }
         if (c.snapshot().equals("use") && !inBlock) {
-            throw new PgException(SqlState.NO_ACTIVE_SQL_TRANSACTION,
+            // PostgreSQL raises this one with elog(), so its SQLSTATE is XX000.
+            throw new PgException(SqlState.INTERNAL_ERROR,
                     "CREATE_REPLICATION_SLOT ... (SNAPSHOT 'use') must be called inside a transaction");
         }
         ReplicationServices.SlotState slot = services.createSlot(c.name(), c.plugin(), c.temporary(), c.twoPhase(),
@@ -905,6 +906,11 @@ public final class Session {
     /** An error while running a statement: the block fails, or the implicit transaction rolls back. */
     private void fail(PgException e) {
         out.send(new BackendMessage.ErrorResponse(e));
+        if (replication != null) {
+            // A walsender's error cleanup releases its slots and drops its temporary ones (PostgreSQL's
+            // WalSndErrorCleanup), whatever the error was.
+            replication.services().backendEnded(replication.pid());
+        }
         if (tx == TxState.IN_BLOCK) {
             tx = TxState.FAILED;
         }

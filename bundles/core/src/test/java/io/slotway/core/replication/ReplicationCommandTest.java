@@ -60,9 +60,15 @@ class ReplicationCommandTest {
     }
 
     @Test
+    void refusesAnUnknownSnapshotActionAsAnInvalidParameterValue() {
+        assertThatThrownBy(() -> ReplicationCommand.parse("CREATE_REPLICATION_SLOT s LOGICAL p (SNAPSHOT 'bogus')"))
+                .isInstanceOfSatisfying(PgException.class, e -> assertThat(e.sqlState()).isEqualTo("22023"));
+    }
+
+    @Test
     void reportsSyntaxErrorsAsPostgresDoes() {
         for (String bad : new String[] {"CREATE_REPLICATION_SLOT", "START_REPLICATION SLOT s LOGICAL", "IDENTIFY_SYSTEM x",
-                "DROP_REPLICATION_SLOT s NOW", "CREATE_REPLICATION_SLOT s LOGICAL p (SNAPSHOT 'bogus')"}) {
+                "DROP_REPLICATION_SLOT s NOW"}) {
             assertThatThrownBy(() -> ReplicationCommand.parse(bad)).as(bad)
                     .isInstanceOfSatisfying(PgException.class, e -> assertThat(e.sqlState()).isEqualTo("42601"));
         }
