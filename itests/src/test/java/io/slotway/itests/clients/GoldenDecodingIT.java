@@ -5,6 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.slotway.testkit.PgOracle;
 import io.slotway.testkit.Psql;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.Properties;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The golden conformance test for test_decoding, done as shared/pg-reference/golden/capture.sh does it
  * and on both servers in the same run: setup.sql, slots, workload.sql, then each slot read through
- * {@code pg_logical_slot_peek_changes} and through {@code pg_recvlogical} up to the same end, and the
+ * {@code pg_logical_slot_peek_changes}, through {@code pg_recvlogical} and through pgjdbc's replication
+ * API up to the same end, and the
  * outputs compared after golden/normalise.py. Expected output is PostgreSQL 15's own, produced now.
  */
 class GoldenDecodingIT {
@@ -62,8 +71,14 @@ class GoldenDecodingIT {
         // one slot through SQL, one through the replication protocol
         psql(port, db, "SELECT 'created', slot_name FROM pg_create_logical_replication_slot('td_default', 'test_decoding')");
         recvlogical(port, db, "--slot=td_opts", "--create-slot", "-P", "test_decoding");
+        // and one through pgjdbc's replication API (legacy CREATE_REPLICATION_SLOT syntax)
+        try (Connection rc = replicationConnection(port, db)) {
+            rc.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot().logical().withSlotName("td_jdbc")
+                    .withOutputPlugin("test_decoding").make();
+        }
         psql(port, db, workloadWithoutOtherPlugins());
         String end = psql(port, db, "SELECT pg_current_wal_lsn()").trim();
+        jdbcStream(port, db, "td_jdbc", LogSequenceNumber.valueOf(end), out.resolve(name + ".td_jdbc.txt"));
         for (String[] slot : SLOTS) {
             StringBuilder sqlOpts = new StringBuilder();
             List<String> recvOpts = new ArrayList<>();
@@ -87,6 +102,41 @@ class GoldenDecodingIT {
             psql(port, db, "SELECT pg_drop_replication_slot('" + slot[0] + "')");
         }
         return new Server(name, port, db, end);
+    }
+
+    private static Connection replicationConnection(int port, String db) throws Exception {
+        Properties p = new Properties();
+        PGProperty.USER.set(p, "postgres");
+        PGProperty.ASSUME_MIN_SERVER_VERSION.set(p, "9.4");
+        PGProperty.REPLICATION.set(p, "database");
+        PGProperty.PREFER_QUERY_MODE.set(p, "simple");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + db, p);
+    }
+
+    /** Reads a slot with pgjdbc's PGReplicationStream up to {@code end}, a line per message, then drops it. */
+    private static void jdbcStream(int port, String db, String slot, LogSequenceNumber end, Path file) throws Exception {
+        StringBuilder text = new StringBuilder();
+        try (Connection rc = replicationConnection(port, db)) {
+            PGReplicationStream stream = rc.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
+                    .withSlotName(slot).withStatusInterval(1, TimeUnit.SECONDS).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (stream.getLastReceiveLSN().asLong() < end.asLong()) {
+                assertThat(System.nanoTime()).as("pgjdbc stream reached %s", end).isLessThan(deadline);
+                ByteBuffer buf = stream.readPending();
+                if (buf == null) {
+                    Thread.sleep(10);
+                    continue;
+                }
+                text.append(new String(buf.array(), buf.arrayOffset() + buf.position(), buf.remaining(),
+                        StandardCharsets.UTF_8)).append('\n');
+                stream.setFlushedLSN(stream.getLastReceiveLSN());
+                stream.setAppliedLSN(stream.getLastReceiveLSN());
+            }
+            stream.forceUpdateStatus();
+            stream.close();
+            rc.unwrap(PGConnection.class).getReplicationAPI().dropReplicationSlot(slot);
+        }
+        Files.writeString(file, text, StandardCharsets.UTF_8);
     }
 
     /** workload.sql as it is (its pg_logical_emit_message calls are part of what test_decoding shows). */
@@ -133,6 +183,11 @@ class GoldenDecodingIT {
     @Test
     void pgRecvlogicalPrintsWhatPostgresPrintsWithXidsOffTimestampsOnAndEmptyTransactionsSkipped() throws Exception {
         sameAfterNormalising("td_opts.txt");
+    }
+
+    @Test
+    void pgjdbcReplicationStreamReceivesWhatPostgresSends() throws Exception {
+        sameAfterNormalising("td_jdbc.txt");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -104,5 +105,84 @@ class ReplicationConformanceIT {
         List<String> expected = conversation(PgOracle.get().port(), PgOracle.get().createDatabase("repl"), commands);
         List<String> actual = conversation(slotway.port(), "postgres", commands);
         assertThat(actual).isEqualTo(expected);
+    }
+
+    /** Opens a replication connection; returns it and its backend pid (from BackendKeyData). */
+    private static RawClient replicationClient(int port, String database, int[] pid) throws Exception {
+        RawClient c = new RawClient(port);
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("user", "postgres");
+        p.put("database", database);
+        p.put("replication", "database");
+        c.startup(196608, p);
+        for (RawClient.Message m : c.readUntilReadyOrFatal()) {
+            if (m.type() == 'K') {
+                pid[0] = java.nio.ByteBuffer.wrap(m.body()).getInt();
+            }
+        }
+        return c;
+    }
+
+    private static List<RawClient.Message> command(RawClient c, String sql) throws Exception {
+        c.send('Q', (sql + "\0").getBytes(StandardCharsets.UTF_8));
+        return c.readUntilReadyOrFatal();
+    }
+
+    private static String sql(int port, String database, String query) throws Exception {
+        io.slotway.testkit.Psql.Result r = io.slotway.testkit.Psql.run("127.0.0.1", port, "postgres", database, null,
+                "-At", "-c", query);
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        return r.stdout().trim();
+    }
+
+    /**
+     * While one connection streams from a slot, pg_replication_slots shows it active with that backend's
+     * pid, and a second consumer gets 55006; a temporary slot disappears when its connection ends.
+     */
+    @Test
+    void slotsAreOwnedAsInPostgres() throws Exception {
+        String pgDb = PgOracle.get().createDatabase("owned");
+        for (int[] server : new int[][] {{PgOracle.get().port(), 0}, {slotway.port(), 1}}) {
+            int port = server[0];
+            String db = server[1] == 0 ? pgDb : "postgres";
+            sql(port, db, "SELECT 1 FROM pg_create_logical_replication_slot('owned', 'test_decoding')");
+            int[] pid = new int[1];
+            try (RawClient streaming = replicationClient(port, db, pid)) {
+                streaming.send('Q', "START_REPLICATION SLOT owned LOGICAL 0/0\0".getBytes(StandardCharsets.UTF_8));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                String row = "";
+                while (System.nanoTime() < deadline
+                        && !(row = sql(port, db, "SELECT active, active_pid FROM pg_replication_slots WHERE slot_name = 'owned'"))
+                        .equals("t|" + pid[0])) {
+                    Thread.sleep(50);
+                }
+                assertThat(row).as("port %d", port).isEqualTo("t|" + pid[0]);
+                int[] other = new int[1];
+                try (RawClient second = replicationClient(port, db, other)) {
+                    RawClient.Message error = command(second, "START_REPLICATION SLOT owned LOGICAL 0/0").get(0);
+                    assertThat(error.fields().get('C')).isEqualTo("55006");
+                    assertThat(error.fields().get('M')).isEqualTo("replication slot \"owned\" is active for PID " + pid[0]);
+                }
+                int[] tmpPid = new int[1];
+                try (RawClient temporary = replicationClient(port, db, tmpPid)) {
+                    command(temporary, "CREATE_REPLICATION_SLOT owned_tmp TEMPORARY LOGICAL test_decoding (SNAPSHOT 'nothing')");
+                    assertThat(sql(port, db, "SELECT temporary, active, active_pid FROM pg_replication_slots WHERE slot_name = 'owned_tmp'"))
+                            .isEqualTo("t|t|" + tmpPid[0]);
+                }
+                long gone = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (System.nanoTime() < gone
+                        && !sql(port, db, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'owned_tmp'").equals("0")) {
+                    Thread.sleep(50);
+                }
+                assertThat(sql(port, db, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'owned_tmp'")).isEqualTo("0");
+            }
+            long released = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (System.nanoTime() < released
+                    && !sql(port, db, "SELECT active FROM pg_replication_slots WHERE slot_name = 'owned'").equals("f")) {
+                Thread.sleep(50);
+            }
+            assertThat(sql(port, db, "SELECT active FROM pg_replication_slots WHERE slot_name = 'owned'")).isEqualTo("f");
+            sql(port, db, "SELECT pg_drop_replication_slot('owned')");
+        }
     }
 }
