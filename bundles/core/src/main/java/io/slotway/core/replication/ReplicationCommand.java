@@ -93,50 +93,17 @@ public sealed interface ReplicationCommand {
                     p++;
                     // a trailing semicolon is allowed
                     toks.add(new Tok(Kind.PUNCT, ";", ";", p - 1));
-                } else if (c == '(' || c == ')' || c == ',') {
+                } else if (c == '(' || c == ')' || c == ',' || c == '.') {
                     toks.add(new Tok(Kind.PUNCT, String.valueOf(c), String.valueOf(c), p));
                     p++;
-                } else if (c == '\'') {
-                    int start = p++;
+                } else if (c == '\'' || c == '"') {
+                    int start = p;
                     StringBuilder v = new StringBuilder();
-                    while (true) {
-                        if (p >= n) {
-                            throw new PgException(SqlState.SYNTAX_ERROR, "unterminated quoted string");
-                        }
-                        char d = sql.charAt(p++);
-                        if (d == '\'') {
-                            if (p < n && sql.charAt(p) == '\'') {
-                                v.append('\'');
-                                p++;
-                                continue;
-                            }
-                            break;
-                        }
-                        v.append(d);
-                    }
-                    toks.add(new Tok(Kind.STRING, sql.substring(start, p), v.toString(), start));
-                } else if (c == '"') {
-                    int start = p++;
-                    StringBuilder v = new StringBuilder();
-                    while (true) {
-                        if (p >= n) {
-                            throw new PgException(SqlState.SYNTAX_ERROR, "unterminated quoted identifier");
-                        }
-                        char d = sql.charAt(p++);
-                        if (d == '"') {
-                            if (p < n && sql.charAt(p) == '"') {
-                                v.append('"');
-                                p++;
-                                continue;
-                            }
-                            break;
-                        }
-                        v.append(d);
-                    }
-                    if (v.length() == 0) {
+                    p = quoted(p, v);
+                    if (c == '"' && v.length() == 0) {
                         throw new PgException(SqlState.SYNTAX_ERROR, "zero-length delimited identifier");
                     }
-                    toks.add(new Tok(Kind.IDENT, sql.substring(start, p), v.toString(), start));
+                    toks.add(new Tok(c == '"' ? Kind.IDENT : Kind.STRING, sql.substring(start, p), v.toString(), start));
                 } else if (isHex(c)) {
                     int start = p;
                     while (p < n && isHex(sql.charAt(p))) {
@@ -167,18 +134,39 @@ public sealed interface ReplicationCommand {
                     String text = sql.substring(start, p);
                     toks.add(new Tok(Kind.WORD, text, text.toLowerCase(Locale.ROOT), start));
                 } else {
-                    throw syntax(String.valueOf(c), p);
+                    throw error();
                 }
             }
             toks.add(new Tok(Kind.END, "", "", n));
         }
 
-        private static boolean isHex(char c) {
-            return Character.digit(c, 16) >= 0;
+        /**
+         * Reads a quoted string or identifier starting at the opening quote {@code sql[open]}; a doubled
+         * quote stands for one. Appends the value and returns the index after the closing quote.
+         */
+        private int quoted(int open, StringBuilder value) throws PgException {
+            char q = sql.charAt(open);
+            int p = open + 1;
+            while (true) {
+                if (p >= sql.length()) {
+                    throw new PgException(SqlState.SYNTAX_ERROR,
+                            q == '"' ? "unterminated quoted identifier" : "unterminated quoted string");
+                }
+                char d = sql.charAt(p++);
+                if (d == q) {
+                    if (p < sql.length() && sql.charAt(p) == q) {
+                        value.append(q);
+                        p++;
+                        continue;
+                    }
+                    return p;
+                }
+                value.append(d);
+            }
         }
 
-        private PgException syntax(String near, int pos) {
-            return new PgException(SqlState.SYNTAX_ERROR, near.isEmpty() ? "syntax error" : "syntax error");
+        private static boolean isHex(char c) {
+            return Character.digit(c, 16) >= 0;
         }
 
         private Tok peek() {
@@ -245,8 +233,8 @@ public sealed interface ReplicationCommand {
                 }
                 case "show" -> {
                     StringBuilder name = new StringBuilder(ident());
-                    while (peek().kind() == Kind.WORD && peek().text().startsWith(".")) {
-                        name.append(next().text());
+                    while (acceptPunct(".")) {
+                        name.append('.').append(ident());
                     }
                     end();
                     return new Show(name.toString());

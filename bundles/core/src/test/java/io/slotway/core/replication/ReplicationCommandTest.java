@@ -53,6 +53,13 @@ class ReplicationCommandTest {
     }
 
     @Test
+    void showsDottedParameterNames() throws PgException {
+        assertThat(((ReplicationCommand.Show) ReplicationCommand.parse("SHOW my.option")).name()).isEqualTo("my.option");
+        assertThat(((ReplicationCommand.Show) ReplicationCommand.parse("SHOW data_directory_mode")).name())
+                .isEqualTo("data_directory_mode");
+    }
+
+    @Test
     void recognisesReplicationCommandsByTheirFirstWord() {
         assertThat(ReplicationCommand.isReplicationCommand("  identify_system")).isTrue();
         assertThat(ReplicationCommand.isReplicationCommand("SELECT 1")).isFalse();
