@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * The crash test (DESIGN.md invariants 1 and 2): writers commit and roll back small transactions
  * through pgjdbc while a pgjdbc replication client streams the {@code crash} slot through
  * test_decoding; at seeded random moments Slotway is killed with SIGKILL and started again on the
- * same data directory, and everyone reconnects. What is asserted is listed in {@link Checks}
+ * same data directory (sometimes killed again while it recovers), and everyone reconnects. What is asserted is listed in {@link Checks}
  * (T1–T4 on the table, S1–S7 on the stream and the slot).
  *
  * <p>System properties (failsafe passes {@code -D} ones through):

@@ -19,7 +19,8 @@ import java.util.function.BooleanSupplier;
 /**
  * One crash run: Slotway on a fresh data directory, the {@code crash} table and (with replication) the
  * {@code crash} slot, N writers and a consumer, then K times: let work happen, wait a seeded random
- * delay, SIGKILL, restart on the same data directory. Then stop the writers, drain the stream, read
+ * delay, SIGKILL, restart on the same data directory (one time in four, first start it and SIGKILL it
+ * again at a random moment while it recovers). Then stop the writers, drain the stream, read
  * the table, and hand everything to {@link Checks}.
  */
 final class CrashRun {
@@ -42,6 +43,8 @@ final class CrashRun {
     /** Things that went wrong while running (not the invariants; those are {@link Checks}'). */
     final List<String> problems = new ArrayList<>();
     int killsDone;
+    /** Extra kills of a Slotway still starting (recovering) after a kill. */
+    int killedWhileStarting;
     final List<Long> restartMillis = new ArrayList<>();
     final List<Long> killDelaysMillis = new ArrayList<>();
     long runMillis;
@@ -119,6 +122,15 @@ final class CrashRun {
                 target = new StreamConsumer.Target(k, -1);
                 slotway.kill();
                 killsDone = k;
+                if (random.nextInt(4) == 0) {
+                    // a crash during recovery: killed again while it starts on the crashed data directory
+                    KillableSlotway recovering = KillableSlotway.launch(work, k + "-killed-while-starting");
+                    long during = 200 + random.nextInt(2500);
+                    killDelaysMillis.add(-during);
+                    Thread.sleep(during);
+                    recovering.kill();
+                    killedWhileStarting++;
+                }
                 long t0 = System.nanoTime();
                 slotway = KillableSlotway.start(work, k);
                 restartMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
@@ -251,7 +263,8 @@ final class CrashRun {
         long unknownCommitted = txns().stream().filter(t -> t.outcome == Txn.Outcome.UNKNOWN)
                 .filter(t -> t.ids.stream().anyMatch(table::containsKey)).count();
         return "seed " + seed + ", " + writerCount + " writers, " + killsDone + "/" + kills + " kills in " + runMillis
-                + " ms (kill delays " + killDelaysMillis + " ms, restarts " + restartMillis + " ms), transactions " + byOutcome
+                 + " ms (" + killedWhileStarting
+                + " more while starting; kill delays " + killDelaysMillis + " ms, negative = into a start; restarts " + restartMillis + " ms), transactions " + byOutcome
                 + " (of the UNKNOWN, " + unknownCommitted + " committed), rows in table " + table.size()
                 + (consumer == null ? "" : ", stream sessions " + consumer.sessions.size() + ", transactions delivered "
                 + consumer.deliveredCount());

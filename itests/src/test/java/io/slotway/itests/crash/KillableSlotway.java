@@ -49,6 +49,23 @@ final class KillableSlotway implements AutoCloseable {
 
     /** Starts Slotway on {@code work/data} as it is (a restart after a crash), run number {@code run} for the log's name. */
     static KillableSlotway start(Path work, int run) throws IOException {
+        KillableSlotway slotway = launch(work, Integer.toString(run));
+        try {
+            slotway.awaitReady();
+        } catch (IOException | RuntimeException e) {
+            slotway.kill();
+            throw e;
+        }
+        if (slotway.process.descendants().findAny().isPresent()) {
+            slotway.kill();
+            throw new IOException("bin/slotway left processes besides the JVM (it must exec java): "
+                    + slotway.process.descendants().map(h -> h.pid() + " " + h.info().command().orElse("?")).toList());
+        }
+        return slotway;
+    }
+
+    /** Starts the process without waiting for it to accept connections (to kill it while it recovers). */
+    static KillableSlotway launch(Path work, String run) throws IOException {
         Path dist = Paths.get(System.getProperty("slotway.distribution", "../distribution/target/slotway"));
         int port = PgOracle.freePort();
         Files.createDirectories(work);
@@ -56,19 +73,7 @@ final class KillableSlotway implements AutoCloseable {
         List<String> cmd = List.of(dist.resolve("bin/slotway").toString(),
                 "--listen", "127.0.0.1", "--port", Integer.toString(port), "--data", work.resolve("data").toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        KillableSlotway slotway = new KillableSlotway(p, port, log);
-        try {
-            slotway.awaitReady();
-        } catch (IOException | RuntimeException e) {
-            slotway.kill();
-            throw e;
-        }
-        if (p.descendants().findAny().isPresent()) {
-            slotway.kill();
-            throw new IOException("bin/slotway left processes besides the JVM (it must exec java): "
-                    + p.descendants().map(h -> h.pid() + " " + h.info().command().orElse("?")).toList());
-        }
-        return slotway;
+        return new KillableSlotway(p, port, log);
     }
 
     private void awaitReady() throws IOException {
