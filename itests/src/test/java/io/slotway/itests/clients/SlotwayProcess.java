@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * process on 127.0.0.1 and a free port with a fresh (emptied) work and data directory, stopped with
  * SIGTERM.
  */
-final class SlotwayProcess implements AutoCloseable {
+public final class SlotwayProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
@@ -30,7 +30,6 @@ final class SlotwayProcess implements AutoCloseable {
     }
 
     static SlotwayProcess start(Path work, String... extraArgs) throws IOException {
-        Path dist = Paths.get(System.getProperty("slotway.distribution", "../distribution/target/slotway"));
         int port = PgOracle.freePort();
         if (Files.exists(work)) {
             try (var paths = Files.walk(work)) {
@@ -41,36 +40,54 @@ final class SlotwayProcess implements AutoCloseable {
         }
         Files.createDirectories(work);
         Path log = work.resolve("slotway.log");
-        List<String> cmd = new ArrayList<>(List.of(dist.resolve("bin/slotway").toString(),
-                "--listen", "127.0.0.1", "--port", Integer.toString(port), "--data", work.resolve("data").toString()));
-        cmd.addAll(List.of(extraArgs));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = launch(work.resolve("data"), port, log, extraArgs);
         SlotwayProcess slotway = new SlotwayProcess(p, port, log);
-        slotway.awaitReady();
+        try {
+            awaitReady(p, port, log);
+        } catch (IOException e) {
+            p.destroyForcibly();
+            throw e;
+        }
         return slotway;
     }
 
-    private void awaitReady() throws IOException {
+    /** Starts the distribution's bin/slotway on 127.0.0.1:{@code port} with {@code data}, logging to {@code log}. */
+    public static Process launch(Path data, int port, Path log, String... extraArgs) throws IOException {
+        Path dist = Paths.get(System.getProperty("slotway.distribution", "../distribution/target/slotway"));
+        List<String> cmd = new ArrayList<>(List.of(dist.resolve("bin/slotway").toString(),
+                "--listen", "127.0.0.1", "--port", Integer.toString(port), "--data", data.toString()));
+        cmd.addAll(List.of(extraArgs));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Waits, polling with a 90 s deadline, until Slotway on {@code port} accepts a connection. */
+    public static void awaitReady(Process process, int port, Path log) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         SQLException last = null;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException("slotway exited with " + process.exitValue() + ":\n" + log());
+                throw new IOException("slotway exited with " + process.exitValue() + ":\n"
+                        + Files.readString(log, StandardCharsets.UTF_8));
             }
-            try (Connection c = connect()) {
+            try (Connection c = connect(port)) {
                 return;
             } catch (SQLException e) {
                 last = e;
             }
             try {
-                Thread.sleep(200);
+                Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException(e);
             }
         }
-        process.destroyForcibly();
-        throw new IOException("slotway did not accept connections within 90 s:\n" + log(), last);
+        throw new IOException("slotway did not accept connections within 90 s:\n"
+                + Files.readString(log, StandardCharsets.UTF_8), last);
+    }
+
+    /** A connection to Slotway's default database as its superuser. */
+    public static Connection connect(int port) throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "");
     }
 
     int port() {
@@ -78,7 +95,7 @@ final class SlotwayProcess implements AutoCloseable {
     }
 
     Connection connect() throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "");
+        return connect(port);
     }
 
     String log() throws IOException {

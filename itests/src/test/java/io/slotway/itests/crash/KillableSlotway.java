@@ -1,5 +1,6 @@
 package io.slotway.itests.crash;
 
+import io.slotway.itests.clients.SlotwayProcess;
 import io.slotway.testkit.PgOracle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -66,36 +67,14 @@ final class KillableSlotway implements AutoCloseable {
 
     /** Starts the process without waiting for it to accept connections (to kill it while it recovers). */
     static KillableSlotway launch(Path work, String run) throws IOException {
-        Path dist = Paths.get(System.getProperty("slotway.distribution", "../distribution/target/slotway"));
         int port = PgOracle.freePort();
         Files.createDirectories(work);
         Path log = work.resolve("slotway-" + run + ".log");
-        List<String> cmd = List.of(dist.resolve("bin/slotway").toString(),
-                "--listen", "127.0.0.1", "--port", Integer.toString(port), "--data", work.resolve("data").toString());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new KillableSlotway(p, port, log);
+        return new KillableSlotway(SlotwayProcess.launch(work.resolve("data"), port, log), port, log);
     }
 
     private void awaitReady() throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        SQLException last = null;
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("slotway exited with " + process.exitValue() + ":\n" + log());
-            }
-            try (Connection c = connect()) {
-                return;
-            } catch (SQLException e) {
-                last = e;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
-        }
-        throw new IOException("slotway did not accept connections within 90 s:\n" + log(), last);
+        SlotwayProcess.awaitReady(process, port, log);
     }
 
     int port() {
