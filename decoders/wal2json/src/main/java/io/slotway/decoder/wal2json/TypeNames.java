@@ -1,0 +1,155 @@
+package io.slotway.decoder.wal2json;
+
+import io.slotway.api.types.PgType;
+import java.util.Set;
+
+/**
+ * Type names as wal2json prints them: PostgreSQL 15's {@code format_type(oid, typmod)} /
+ * {@code format_type_with_typemod} (the SQL spelling with the modifier: {@code character varying(20)},
+ * {@code numeric(12,3)}, {@code timestamp(3) with time zone}, {@code integer[]}), or the bare
+ * {@code pg_type.typname} ({@code int4}, {@code _int4}) when {@code include-typmod} is off.
+ */
+final class TypeNames {
+    private TypeNames() {}
+
+    /** What {@code format_type} prints for an OID it cannot find. */
+    static final String UNKNOWN = "???";
+
+    /**
+     * PostgreSQL 15's keywords that are not unreserved ({@code pg_get_keywords()} with catcode C, T or R):
+     * {@code quote_identifier} quotes them.
+     */
+    private static final Set<String> QUOTED_KEYWORDS = Set.of((
+            "all analyse analyze and any array as asc asymmetric authorization between bigint binary bit boolean "
+            + "both case cast char character check coalesce collate collation column concurrently constraint create "
+            + "cross current_catalog current_date current_role current_schema current_time current_timestamp "
+            + "current_user dec decimal default deferrable desc distinct do else end except exists extract false "
+            + "fetch float for foreign freeze from full grant greatest group grouping having ilike in initially "
+            + "inner inout int integer intersect interval into is isnull join lateral leading least left like limit "
+            + "localtime localtimestamp national natural nchar none normalize not notnull null nullif numeric "
+            + "offset on only or order out outer overlaps overlay placing position precision primary real "
+            + "references returning right row select session_user setof similar smallint some substring symmetric "
+            + "table tablesample then time timestamp to trailing treat trim true union unique user using values "
+            + "varchar variadic verbose when where window with xmlattributes xmlconcat xmlelement xmlexists "
+            + "xmlforest xmlnamespaces xmlparse xmlpi xmlroot xmlserialize xmltable").split(" "));
+
+    /** {@code pg_type.typname}, or {@link #UNKNOWN}. */
+    static String typname(int oid) {
+        PgType t = PgType.byOid(oid);
+        return t == null ? UNKNOWN : t.name();
+    }
+
+    /** {@code format_type_extended(oid, typmod, FORMAT_TYPE_TYPEMOD_GIVEN | FORMAT_TYPE_ALLOW_INVALID)}. */
+    static String formatType(int oid, int typmod) {
+        PgType t = PgType.byOid(oid);
+        if (t == null) {
+            return UNKNOWN;
+        }
+        boolean array = false;
+        if (t.isArray()) {
+            t = t.elementType();
+            array = true;
+            if (t == null) {
+                return UNKNOWN;
+            }
+        }
+        boolean withTypmod = typmod >= 0;
+        String s = switch (t.oid()) {
+            case 1560 -> withTypmod ? "bit(" + typmod + ")" : "\"bit\"";
+            case 16 -> "boolean";
+            case 1042 -> withTypmod ? "character" + charTypmod(typmod) : "bpchar";
+            case 700 -> "real";
+            case 701 -> "double precision";
+            case 21 -> "smallint";
+            case 23 -> "integer";
+            case 20 -> "bigint";
+            case 1700 -> withTypmod ? "numeric" + numericTypmod(typmod) : "numeric";
+            case 1186 -> withTypmod ? "interval" + intervalTypmod(typmod) : "interval";
+            case 1083 -> "time" + timeTypmod(typmod, withTypmod) + " without time zone";
+            case 1266 -> "time" + timeTypmod(typmod, withTypmod) + " with time zone";
+            case 1114 -> "timestamp" + timeTypmod(typmod, withTypmod) + " without time zone";
+            case 1184 -> "timestamp" + timeTypmod(typmod, withTypmod) + " with time zone";
+            case 1562 -> withTypmod ? "bit varying(" + typmod + ")" : "bit varying";
+            case 1043 -> withTypmod ? "character varying" + charTypmod(typmod) : "character varying";
+            default -> withTypmod ? quoteIdentifier(t.name()) + "(" + typmod + ")" : quoteIdentifier(t.name());
+        };
+        return array ? s + "[]" : s;
+    }
+
+    /** {@code bpchartypmodout} / {@code varchartypmodout}. */
+    private static String charTypmod(int typmod) {
+        return typmod > 4 ? "(" + (typmod - 4) + ")" : "";
+    }
+
+    /** {@code numerictypmodout} (PostgreSQL 15: the scale may be negative). */
+    private static String numericTypmod(int typmod) {
+        int t = typmod - 4;
+        int precision = (t >> 16) & 0xFFFF;
+        int scale = ((t & 0x7FF) ^ 1024) - 1024;
+        return "(" + precision + "," + scale + ")";
+    }
+
+    private static String timeTypmod(int typmod, boolean withTypmod) {
+        return withTypmod ? "(" + typmod + ")" : "";
+    }
+
+    /** {@code intervaltypmodout}: the fields, then the precision. */
+    private static String intervalTypmod(int typmod) {
+        int range = (typmod >> 16) & 0x7FFF;
+        int precision = typmod & 0xFFFF;
+        final int month = 1 << 1;
+        final int year = 1 << 2;
+        final int day = 1 << 3;
+        final int hour = 1 << 10;
+        final int minute = 1 << 11;
+        final int second = 1 << 12;
+        String fields;
+        if (range == year) {
+            fields = " year";
+        } else if (range == month) {
+            fields = " month";
+        } else if (range == day) {
+            fields = " day";
+        } else if (range == hour) {
+            fields = " hour";
+        } else if (range == minute) {
+            fields = " minute";
+        } else if (range == second) {
+            fields = " second";
+        } else if (range == (year | month)) {
+            fields = " year to month";
+        } else if (range == (day | hour)) {
+            fields = " day to hour";
+        } else if (range == (day | hour | minute)) {
+            fields = " day to minute";
+        } else if (range == (day | hour | minute | second)) {
+            fields = " day to second";
+        } else if (range == (hour | minute)) {
+            fields = " hour to minute";
+        } else if (range == (hour | minute | second)) {
+            fields = " hour to second";
+        } else if (range == (minute | second)) {
+            fields = " minute to second";
+        } else {
+            fields = ""; // INTERVAL_FULL_RANGE
+        }
+        return precision != 0xFFFF ? fields + "(" + precision + ")" : fields;
+    }
+
+    /** {@code quote_identifier}. */
+    static String quoteIdentifier(String ident) {
+        boolean safe = !ident.isEmpty() && (isLower(ident.charAt(0)) || ident.charAt(0) == '_');
+        for (int i = 0; i < ident.length() && safe; i++) {
+            char c = ident.charAt(i);
+            safe = isLower(c) || c >= '0' && c <= '9' || c == '_';
+        }
+        if (safe && !QUOTED_KEYWORDS.contains(ident)) {
+            return ident;
+        }
+        return '"' + ident.replace("\"", "\"\"") + '"';
+    }
+
+    private static boolean isLower(char c) {
+        return c >= 'a' && c <= 'z';
+    }
+}
