@@ -39,6 +39,10 @@ class GoldenDecodingIT {
     private static final String[][] SLOTS = {
             {"td_default", "test_decoding", ""},
             {"td_opts", "test_decoding", "include-xids=0 include-timestamp=1 skip-empty-xacts=1"},
+            {"w2j_v1", "wal2json", ""},
+            {"w2j_v1_opts", "wal2json", "include-xids=1 include-timestamp=1 include-lsn=1 include-typmod=1 "
+                    + "include-type-oids=1 include-not-null=1 include-pk=1 pretty-print=1"},
+            {"w2j_v2", "wal2json", "format-version=2"},
     };
 
     private static Path out;
@@ -71,6 +75,11 @@ class GoldenDecodingIT {
         // one slot through SQL, one through the replication protocol
         psql(port, db, "SELECT 'created', slot_name FROM pg_create_logical_replication_slot('td_default', 'test_decoding')");
         recvlogical(port, db, "--slot=td_opts", "--create-slot", "-P", "test_decoding");
+        for (String[] slot : SLOTS) {
+            if (slot[1].equals("wal2json")) {
+                psql(port, db, "SELECT 'created', slot_name FROM pg_create_logical_replication_slot('" + slot[0] + "', 'wal2json')");
+            }
+        }
         // and one through pgjdbc's replication API (legacy CREATE_REPLICATION_SLOT syntax)
         try (Connection rc = replicationConnection(port, db)) {
             rc.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot().logical().withSlotName("td_jdbc")
@@ -188,6 +197,19 @@ class GoldenDecodingIT {
     @Test
     void pgjdbcReplicationStreamReceivesWhatPostgresSends() throws Exception {
         sameAfterNormalising("td_jdbc.txt");
+    }
+
+    @Test
+    void wal2jsonFormatOneStreamsWhatPostgresStreams() throws Exception {
+        sameAfterNormalising("w2j_v1.txt");
+        sameAfterNormalising("w2j_v1_opts.txt");
+        sameAfterNormalising("w2j_v1.peek.tsv");
+    }
+
+    @Test
+    void wal2jsonFormatTwoStreamsWhatPostgresStreams() throws Exception {
+        sameAfterNormalising("w2j_v2.txt");
+        sameAfterNormalising("w2j_v2.peek.tsv");
     }
 
     @Test
