@@ -19,6 +19,20 @@ public interface TransactionLog {
      */
     void schemaChanged(long relationOid, Relation after, String commandTag, String statement) throws PgException;
 
+    /**
+     * A point in this transaction to come back to (a statement's or a savepoint's start): the number of
+     * records logged so far. Changes go to the log as they are made, so a huge statement or transaction
+     * never has to sit in the source's memory; {@link #truncate} takes them back.
+     */
+    default long mark() {
+        throw new UnsupportedOperationException("mark");
+    }
+
+    /** Drops everything logged after {@code mark} (a failed statement, ROLLBACK TO SAVEPOINT). */
+    default void truncate(long mark) throws PgException {
+        throw new UnsupportedOperationException("truncate");
+    }
+
     /** Step 1: durable in the WAL, pending; returns the commit LSN it will have. */
     Lsn prepare(long sourceSeq, Instant commitTime) throws PgException;
 

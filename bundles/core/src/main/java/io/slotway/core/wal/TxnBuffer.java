@@ -27,7 +27,10 @@ final class TxnBuffer implements Closeable {
     private ByteArrayOutputStream memory = new ByteArrayOutputStream(256);
     private DataOutputStream data = new DataOutputStream(memory);
     private Path spill;
+    private OutputStream spillOut;
     private long count;
+    /** Bytes written so far (in memory or to the spill file). */
+    private long bytes;
 
     TxnBuffer(int memoryLimit, Path tempDir) {
         this.memoryLimit = memoryLimit;
@@ -38,14 +41,44 @@ final class TxnBuffer implements Closeable {
         if (spill == null && memory.size() + payload.length + 4 > memoryLimit) {
             Files.createDirectories(tempDir);
             spill = Files.createTempFile(tempDir, "txn", ".spill");
-            OutputStream file = new BufferedOutputStream(Files.newOutputStream(spill), 1 << 16);
-            memory.writeTo(file);
+            spillOut = new BufferedOutputStream(Files.newOutputStream(spill), 1 << 16);
+            memory.writeTo(spillOut);
             memory = null;
-            data = new DataOutputStream(file);
+            data = new DataOutputStream(spillOut);
         }
         data.writeInt(payload.length);
         data.write(payload);
         count++;
+        bytes += 4 + payload.length;
+    }
+
+    /** The byte position after the records written so far (for {@link #truncate}). */
+    long bytes() {
+        return bytes;
+    }
+
+    /** Drops every record after the first {@code keepCount}, which end at byte {@code keepBytes}. */
+    void truncate(long keepCount, long keepBytes) throws IOException {
+        if (keepCount > count || keepBytes > bytes) {
+            throw new IllegalArgumentException("truncate past the end");
+        }
+        data.flush();
+        if (spill == null) {
+            byte[] kept = java.util.Arrays.copyOf(memory.toByteArray(), (int) keepBytes);
+            memory = new ByteArrayOutputStream(Math.max(256, kept.length));
+            memory.write(kept);
+            data = new DataOutputStream(memory);
+        } else {
+            data.close();
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(spill,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                ch.truncate(keepBytes);
+            }
+            spillOut = new BufferedOutputStream(Files.newOutputStream(spill, java.nio.file.StandardOpenOption.APPEND), 1 << 16);
+            data = new DataOutputStream(spillOut);
+        }
+        count = keepCount;
+        bytes = keepBytes;
     }
 
     long count() {

@@ -716,6 +716,8 @@ public final class WalMapping implements WalService {
         private final long xid;
         private final TxnBuffer buffer = new TxnBuffer(transactionMemory, tmpDir);
         private final Map<Long, Relation> written = new HashMap<>();
+        /** At each mark (by record count): the byte position and which relation definitions were written. */
+        private final java.util.TreeMap<Long, Object[]> marks = new java.util.TreeMap<>();
         private Pending prepared;
         private boolean done;
 
@@ -758,6 +760,32 @@ public final class WalMapping implements WalService {
             } catch (IOException e) {
                 throw new PgException("58030", "could not write transaction buffer: " + e.getMessage(), e);
             }
+        }
+
+        @Override
+        public long mark() {
+            long at = buffer.count();
+            marks.put(at, new Object[] {buffer.bytes(), new HashMap<>(written)});
+            return at;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void truncate(long mark) throws PgException {
+            checkOpen();
+            Object[] state = marks.get(mark);
+            if (state == null) {
+                throw new PgException(SqlState.INTERNAL_ERROR, "no such mark " + mark + " in transaction " + xid);
+            }
+            try {
+                buffer.truncate(mark, (Long) state[0]);
+            } catch (IOException e) {
+                throw new PgException("58030", "could not write transaction buffer: " + e.getMessage(), e);
+            }
+            // Relation definitions written after the mark are gone with it: write them again when needed.
+            written.clear();
+            written.putAll((Map<Long, Relation>) state[1]);
+            marks.tailMap(mark, false).clear();
         }
 
         private void relation(Relation r) throws IOException {

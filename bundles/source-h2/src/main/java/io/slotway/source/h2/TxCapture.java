@@ -15,17 +15,29 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One session's open transaction as captured: changes made by its statements, kept here while a statement
- * or a savepoint could still take them back, then handed to the {@link TransactionLog} (begun lazily, at the
- * first change, so read-only transactions log nothing).
+ * One session's open transaction as captured: changes made by its statements go to the
+ * {@link TransactionLog} (begun lazily, at the first change, so read-only transactions log nothing). A
+ * few are kept here first, while a statement or a savepoint could still take them back; beyond
+ * {@link #BUFFER_LIMIT} they go to the log at once (which spills to disk), and a failed statement or a
+ * ROLLBACK TO SAVEPOINT takes them back there with {@link TransactionLog#truncate}. So a huge statement
+ * or transaction never sits in memory (DESIGN.md, invariant 6).
+ *
+ * <p>A position (a statement's or a savepoint's start) is a buffer index when {@code >= 0}, or a log
+ * mark {@code m} written as {@code -(m + 1)}; every log mark comes before every buffer index.
  */
 final class TxCapture {
+    /** Changes kept in memory before they go to the log. */
+    static final int BUFFER_LIMIT = 1024;
+
     private final H2Source source;
     private TransactionLog log;
-    /** Changes not yet handed to the log: those of the running statement and of open savepoints. */
+    /** Changes not yet handed to the log. */
     private final List<Change> buffer = new ArrayList<>();
-    private final List<Integer> savepointMarks = new ArrayList<>();
-    private int statementStart;
+    private final List<Long> savepointMarks = new ArrayList<>();
+    private long statementStart;
+    /** Changes in the log now, and how many there were at each log mark. */
+    private long loggedChanges;
+    private final java.util.TreeMap<Long, Long> changesAtMark = new java.util.TreeMap<>();
     /** Whether anything (a change or a schema change) went or will go to the log. */
     private boolean logged;
     private boolean forceCommit;
@@ -46,6 +58,9 @@ final class TxCapture {
             Object[] oldValues = oldRow == null ? null : read(cap, oldRow);
             Object[] newValues = newRow == null ? null : read(cap, newRow);
             buffer.add(change(cap, oldValues, newValues));
+            if (buffer.size() >= BUFFER_LIMIT) {
+                spill();
+            }
         } catch (PgException e) {
             throw new SQLException(e.getMessage(), e.sqlState(), e);
         }
@@ -119,8 +134,11 @@ final class TxCapture {
     // ------------------------------------------------------------------------------------ other changes
 
     /** Adds a change the source makes itself (TRUNCATE, a transactional message) at the current point. */
-    void add(Change change) {
+    void add(Change change) throws PgException {
         buffer.add(change);
+        if (buffer.size() >= BUFFER_LIMIT) {
+            spill();
+        }
     }
 
     /** The open transaction's xid, beginning its log if needed (txid_current()). */
@@ -160,7 +178,7 @@ final class TxCapture {
     }
 
     /** A statement failed: H2 took back its rows, so are its changes. */
-    void statementFailed() {
+    void statementFailed() throws PgException {
         truncate(statementStart);
     }
 
@@ -173,10 +191,10 @@ final class TxCapture {
     }
 
     void savepoint() {
-        savepointMarks.add(buffer.size());
+        savepointMarks.add((long) buffer.size());
     }
 
-    void rollbackToSavepoint(int depthFromBottom) {
+    void rollbackToSavepoint(int depthFromBottom) throws PgException {
         if (depthFromBottom < savepointMarks.size()) {
             truncate(savepointMarks.get(depthFromBottom));
             while (savepointMarks.size() > depthFromBottom + 1) {
@@ -196,26 +214,76 @@ final class TxCapture {
         savepointMarks.clear();
     }
 
-    private void truncate(int size) {
-        int n = Math.min(size, buffer.size());
-        buffer.subList(n, buffer.size()).clear();
-        statementStart = Math.min(statementStart, n);
+    /** Takes back everything after {@code position}. */
+    private void truncate(long position) throws PgException {
+        if (position >= 0) {
+            int n = (int) Math.min(position, buffer.size());
+            buffer.subList(n, buffer.size()).clear();
+        } else {
+            long mark = -position - 1;
+            buffer.clear();
+            log.truncate(mark);
+            loggedChanges = changesAtMark.getOrDefault(mark, 0L);
+            changesAtMark.tailMap(mark, false).clear();
+            logged = loggedChanges > 0;
+        }
+        if (before(position, statementStart)) {
+            statementStart = position;
+        }
     }
 
-    private void flush() throws PgException {
+    /** Whether position {@code a} comes before {@code b}. */
+    private static boolean before(long a, long b) {
+        if (a < 0 && b < 0) {
+            return -a - 1 < -b - 1;
+        }
+        if (a < 0 || b < 0) {
+            return a < 0;
+        }
+        return a < b;
+    }
+
+    /** Hands the buffer to the log, turning positions inside it into log marks (the statement is still running). */
+    private void spill() throws PgException {
+        handOver(true);
+    }
+
+    private void handOver(boolean keepPositions) throws PgException {
         if (buffer.isEmpty()) {
             return;
         }
         TransactionLog l = log();
-        for (Change c : buffer) {
-            l.add(c);
+        int n = buffer.size();
+        for (int i = 0; i <= n; i++) {
+            if (keepPositions && (statementStart == i || savepointMarks.contains((long) i))) {
+                long mark = l.mark();
+                changesAtMark.put(mark, loggedChanges);
+                long encoded = -(mark + 1);
+                if (statementStart == i) {
+                    statementStart = encoded;
+                }
+                for (int k = 0; k < savepointMarks.size(); k++) {
+                    if (savepointMarks.get(k) == i) {
+                        savepointMarks.set(k, encoded);
+                    }
+                }
+            }
+            if (i < n) {
+                l.add(buffer.get(i));
+                loggedChanges++;
+            }
         }
         logged = true;
         buffer.clear();
+    }
+
+    /**
+     * Hands everything to the log when nothing can take it back any more: a statement ended with no
+     * savepoint open, a DDL (H2 commits it, savepoints are gone), or the commit.
+     */
+    private void flush() throws PgException {
+        handOver(false);
         statementStart = 0;
-        for (int i = 0; i < savepointMarks.size(); i++) {
-            savepointMarks.set(i, 0);
-        }
     }
 
     // ------------------------------------------------------------------------------------ end of transaction
@@ -255,6 +323,8 @@ final class TxCapture {
         buffer.clear();
         savepointMarks.clear();
         statementStart = 0;
+        loggedChanges = 0;
+        changesAtMark.clear();
         logged = false;
         forceCommit = false;
     }

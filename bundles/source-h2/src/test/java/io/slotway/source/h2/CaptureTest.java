@@ -246,4 +246,41 @@ class CaptureTest extends CaptureFixture {
         assertThat(next).containsOnly(txPerWriter * rowsPerTx);
         assertThat(Arrays.stream(next).sum()).isEqualTo(writers * txPerWriter * rowsPerTx);
     }
+
+    // ---- changes beyond the in-memory buffer go to the log at once and are taken back there (invariant 6)
+
+    @Test
+    void aStatementLargerThanTheBufferThatFailsLeavesNothing() throws Exception {
+        run("CREATE TABLE big (id integer PRIMARY KEY)");
+        run("INSERT INTO big VALUES (" + (3 * TxCapture.BUFFER_LIMIT) + ")");
+        int before = sink.committed.size();
+        session.begin(TransactionMode.DEFAULT);
+        run("INSERT INTO big VALUES (-1)");
+        session.savepoint("s");
+        // fails on its last row, after more rows than the buffer holds went to the log
+        assertThatThrownBy(() -> run("INSERT INTO big SELECT g FROM generate_series(1, " + (3 * TxCapture.BUFFER_LIMIT) + ") g"))
+                .isInstanceOf(PgException.class);
+        session.rollbackToSavepoint("s");
+        run("INSERT INTO big VALUES (-2)");
+        session.commit();
+        assertThat(sink.committed).hasSize(before + 1);
+        assertThat(lastChanges()).extracting(c -> ((Change.Insert) c).newTuple().get(0)).containsExactly(-1, -2);
+    }
+
+    @Test
+    void aSavepointRolledBackAfterALargeBatchKeepsExactlyWhatCameBeforeIt() throws Exception {
+        run("CREATE TABLE big (id integer PRIMARY KEY)");
+        int n = 2 * TxCapture.BUFFER_LIMIT + 7;
+        session.begin(TransactionMode.DEFAULT);
+        run("INSERT INTO big SELECT g FROM generate_series(1, " + n + ") g");
+        session.savepoint("s");
+        run("INSERT INTO big SELECT g FROM generate_series(" + (n + 1) + ", " + (3 * n) + ") g");
+        session.rollbackToSavepoint("s");
+        run("INSERT INTO big VALUES (0)");
+        session.commit();
+        List<Change> changes = lastChanges();
+        assertThat(changes).hasSize(n + 1);
+        assertThat(((Change.Insert) changes.get(n - 1)).newTuple().get(0)).isEqualTo(n);
+        assertThat(((Change.Insert) changes.get(n)).newTuple().get(0)).isEqualTo(0);
+    }
 }

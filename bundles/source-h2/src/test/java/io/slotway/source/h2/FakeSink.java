@@ -44,6 +44,26 @@ final class FakeSink implements ChangeSink {
             records.add(change);
         }
 
+        /** A mark is the number of records so far; truncate drops the records (and changes) after it. */
+        @Override
+        public long mark() {
+            check("open");
+            return records.size();
+        }
+
+        @Override
+        public void truncate(long mark) {
+            check("open");
+            while (records.size() > mark) {
+                Object r = records.remove(records.size() - 1);
+                if (r instanceof Change c) {
+                    changes.remove(changes.size() - 1);
+                } else {
+                    schemaChanges.remove(schemaChanges.size() - 1);
+                }
+            }
+        }
+
         @Override
         public void schemaChanged(long relationOid, Relation after, String commandTag, String statement) {
             check("open");
