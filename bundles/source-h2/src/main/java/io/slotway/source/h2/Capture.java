@@ -29,14 +29,18 @@ final class Capture {
 
     private Capture() {}
 
-    /** A relation as changes carry it, with what is needed to read rows of it. */
-    record Captured(Relation relation, ColumnType[] types, String[] h2Names) {
-        boolean[] keys() {
+    /**
+     * A relation as changes carry it, with what is needed to read rows of it: the declared types, H2's
+     * column names, the columns' positions in a trigger's row (found on the first row, then reused: the
+     * capture trigger runs for every row written) and which columns are keys.
+     */
+    record Captured(Relation relation, ColumnType[] types, String[] h2Names, int[] positions, boolean[] keys) {
+        static Captured of(Relation relation, ColumnType[] types, String[] h2Names) {
             boolean[] k = new boolean[types.length];
             for (int i = 0; i < k.length; i++) {
                 k[i] = relation.columns().get(i).key();
             }
-            return k;
+            return new Captured(relation, types, h2Names, new int[types.length], k);
         }
     }
 
@@ -155,7 +159,7 @@ final class Capture {
             names[i] = a.name();
             i++;
         }
-        return new Captured(new Relation(oid, schema, name, rel.replicaIdentity(), cols), types, names);
+        return Captured.of(new Relation(oid, schema, name, rel.replicaIdentity(), cols), types, names);
     }
 
     /** The replica identity's columns: the primary key for DEFAULT, the index's for USING INDEX, none otherwise. */

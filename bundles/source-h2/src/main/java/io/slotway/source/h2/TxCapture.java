@@ -68,8 +68,12 @@ final class TxCapture {
 
     private static Object[] read(Capture.Captured cap, ResultSet rs) throws SQLException, PgException {
         Object[] v = new Object[cap.types().length];
+        int[] positions = cap.positions();
         for (int i = 0; i < v.length; i++) {
-            v[i] = cap.types()[i].read(rs, rs.findColumn(cap.h2Names()[i]));
+            if (positions[i] == 0) {
+                positions[i] = rs.findColumn(cap.h2Names()[i]); // same for every row of this definition
+            }
+            v[i] = cap.types()[i].read(rs, positions[i]);
         }
         return v;
     }
