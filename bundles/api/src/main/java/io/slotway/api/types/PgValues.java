@@ -45,4 +45,43 @@ public final class PgValues {
     public static Object fromBinary(PgType type, int typmod, byte[] data) throws PgException {
         return PgBinaryCodec.receive(type, typmod, data);
     }
+
+    /**
+     * PostgreSQL's {@code parse_bool}, as plugins and settings read Boolean options: any prefix of
+     * true/false/yes/no (ignoring ASCII case), on, off or its prefix "of", 1 and 0; null for anything
+     * else (the empty string included).
+     */
+    public static Boolean parseBool(String value) {
+        if (value.isEmpty()) {
+            return null;
+        }
+        StringBuilder lower = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            lower.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
+        }
+        String v = lower.toString();
+        switch (v.charAt(0)) {
+            case 't':
+                return "true".startsWith(v) ? Boolean.TRUE : null;
+            case 'f':
+                return "false".startsWith(v) ? Boolean.FALSE : null;
+            case 'y':
+                return "yes".startsWith(v) ? Boolean.TRUE : null;
+            case 'n':
+                return "no".startsWith(v) ? Boolean.FALSE : null;
+            case 'o':
+                // a lone "o" is ambiguous: PostgreSQL compares at least two characters
+                if (v.equals("on")) {
+                    return Boolean.TRUE;
+                }
+                return v.length() >= 2 && "off".startsWith(v) ? Boolean.FALSE : null;
+            case '1':
+                return v.length() == 1 ? Boolean.TRUE : null;
+            case '0':
+                return v.length() == 1 ? Boolean.FALSE : null;
+            default:
+                return null;
+        }
+    }
 }

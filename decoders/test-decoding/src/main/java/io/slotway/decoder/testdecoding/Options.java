@@ -1,5 +1,6 @@
 package io.slotway.decoder.testdecoding;
 
+import io.slotway.api.types.PgValues;
 import io.slotway.api.PgException;
 import io.slotway.api.SqlState;
 import java.util.Map;
@@ -55,7 +56,7 @@ record Options(boolean includeXids, boolean includeTimestamp, boolean skipEmptyX
     }
 
     private static boolean bool(String name, String value) throws PgException {
-        Boolean b = parseBool(value);
+        Boolean b = PgValues.parseBool(value);
         if (b == null) {
             throw new PgException(SqlState.INVALID_PARAMETER_VALUE,
                     "could not parse value \"" + value + "\" for parameter \"" + name + "\"");
@@ -63,45 +64,4 @@ record Options(boolean includeXids, boolean includeTimestamp, boolean skipEmptyX
         return b;
     }
 
-    /**
-     * PostgreSQL's {@code parse_bool}: any prefix of true/false/yes/no (case-insensitive), on, off (or
-     * its prefix of) "of", 1 and 0; null when the value is none of those (the empty string included).
-     */
-    static Boolean parseBool(String value) {
-        if (value.isEmpty()) {
-            return null;
-        }
-        String v = asciiLower(value);
-        switch (v.charAt(0)) {
-            case 't':
-                return "true".startsWith(v) ? Boolean.TRUE : null;
-            case 'f':
-                return "false".startsWith(v) ? Boolean.FALSE : null;
-            case 'y':
-                return "yes".startsWith(v) ? Boolean.TRUE : null;
-            case 'n':
-                return "no".startsWith(v) ? Boolean.FALSE : null;
-            case 'o':
-                // a lone "o" is ambiguous: PostgreSQL compares at least two characters
-                if (v.equals("on")) {
-                    return Boolean.TRUE;
-                }
-                return v.length() >= 2 && "off".startsWith(v) ? Boolean.FALSE : null;
-            case '1':
-                return v.length() == 1 ? Boolean.TRUE : null;
-            case '0':
-                return v.length() == 1 ? Boolean.FALSE : null;
-            default:
-                return null;
-        }
-    }
-
-    private static String asciiLower(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            b.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
-        }
-        return b.toString();
-    }
 }

@@ -1,5 +1,6 @@
 package io.slotway.decoder.testdecoding;
 
+import io.slotway.api.sql.PgIdentifiers;
 import io.slotway.api.change.Change;
 import io.slotway.api.change.Column;
 import io.slotway.api.change.Lsn;
@@ -177,7 +178,7 @@ final class TestDecodingSession implements PluginSession {
     }
 
     private static String qualifiedName(Relation r) {
-        return PgNames.quoteQualifiedIdentifier(r.schema(), r.name());
+        return PgIdentifiers.quoteQualified(r.schema(), r.name());
     }
 
     /** {@code tuple_to_stringinfo}. */
@@ -193,7 +194,7 @@ final class TestDecodingSession implements PluginSession {
             if (value == null && skipNulls) {
                 continue;
             }
-            s.append(' ').append(PgNames.quoteIdentifier(column.name()))
+            s.append(' ').append(PgIdentifiers.quote(column.name()))
                     .append('[').append(PgNames.formatType(column.typeOid())).append("]:");
             if (value == null) {
                 s.append("null");

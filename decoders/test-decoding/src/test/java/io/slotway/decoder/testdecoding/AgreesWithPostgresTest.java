@@ -354,7 +354,7 @@ class AgreesWithPostgresTest {
                 pg.add(rs.getString(1));
             }
         }
-        assertThat(new TreeSet<>(PgNames.QUOTED_KEYWORDS)).isEqualTo(pg);
+        assertThat(new TreeSet<>(io.slotway.api.sql.PgIdentifiers.quotedKeywords())).isEqualTo(pg);
     }
 
     @Test
@@ -367,7 +367,7 @@ class AgreesWithPostgresTest {
                 ps.setString(1, n);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    soft.assertThat(PgNames.quoteIdentifier(n)).as("%s", n).isEqualTo(rs.getString(1));
+                    soft.assertThat(io.slotway.api.sql.PgIdentifiers.quote(n)).as("%s", n).isEqualTo(rs.getString(1));
                 }
             }
         }

@@ -1,7 +1,7 @@
 package io.slotway.decoder.wal2json;
 
+import io.slotway.api.sql.PgIdentifiers;
 import io.slotway.api.types.PgType;
-import java.util.Set;
 
 /**
  * Type names as wal2json prints them: PostgreSQL 15's {@code format_type(oid, typmod)} /
@@ -14,24 +14,6 @@ final class TypeNames {
 
     /** What {@code format_type} prints for an OID it cannot find. */
     static final String UNKNOWN = "???";
-
-    /**
-     * PostgreSQL 15's keywords that are not unreserved ({@code pg_get_keywords()} with catcode C, T or R):
-     * {@code quote_identifier} quotes them.
-     */
-    private static final Set<String> QUOTED_KEYWORDS = Set.of((
-            "all analyse analyze and any array as asc asymmetric authorization between bigint binary bit boolean "
-            + "both case cast char character check coalesce collate collation column concurrently constraint create "
-            + "cross current_catalog current_date current_role current_schema current_time current_timestamp "
-            + "current_user dec decimal default deferrable desc distinct do else end except exists extract false "
-            + "fetch float for foreign freeze from full grant greatest group grouping having ilike in initially "
-            + "inner inout int integer intersect interval into is isnull join lateral leading least left like limit "
-            + "localtime localtimestamp national natural nchar none normalize not notnull null nullif numeric "
-            + "offset on only or order out outer overlaps overlay placing position precision primary real "
-            + "references returning right row select session_user setof similar smallint some substring symmetric "
-            + "table tablesample then time timestamp to trailing treat trim true union unique user using values "
-            + "varchar variadic verbose when where window with xmlattributes xmlconcat xmlelement xmlexists "
-            + "xmlforest xmlnamespaces xmlparse xmlpi xmlroot xmlserialize xmltable").split(" "));
 
     /** {@code pg_type.typname}, or {@link #UNKNOWN}. */
     static String typname(int oid) {
@@ -71,7 +53,7 @@ final class TypeNames {
             case 1184 -> "timestamp" + timeTypmod(typmod, withTypmod) + " with time zone";
             case 1562 -> withTypmod ? "bit varying(" + typmod + ")" : "bit varying";
             case 1043 -> withTypmod ? "character varying" + charTypmod(typmod) : "character varying";
-            default -> withTypmod ? quoteIdentifier(t.name()) + "(" + typmod + ")" : quoteIdentifier(t.name());
+            default -> withTypmod ? PgIdentifiers.quote(t.name()) + "(" + typmod + ")" : PgIdentifiers.quote(t.name());
         };
         return array ? s + "[]" : s;
     }
@@ -136,20 +118,4 @@ final class TypeNames {
         return precision != 0xFFFF ? fields + "(" + precision + ")" : fields;
     }
 
-    /** {@code quote_identifier}. */
-    static String quoteIdentifier(String ident) {
-        boolean safe = !ident.isEmpty() && (isLower(ident.charAt(0)) || ident.charAt(0) == '_');
-        for (int i = 0; i < ident.length() && safe; i++) {
-            char c = ident.charAt(i);
-            safe = isLower(c) || c >= '0' && c <= '9' || c == '_';
-        }
-        if (safe && !QUOTED_KEYWORDS.contains(ident)) {
-            return ident;
-        }
-        return '"' + ident.replace("\"", "\"\"") + '"';
-    }
-
-    private static boolean isLower(char c) {
-        return c >= 'a' && c <= 'z';
-    }
 }
