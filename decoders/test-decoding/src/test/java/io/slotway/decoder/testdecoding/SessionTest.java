@@ -1,5 +1,6 @@
 package io.slotway.decoder.testdecoding;
 
+import io.slotway.decoder.testkit.Fakes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.slotway.api.change.Change;

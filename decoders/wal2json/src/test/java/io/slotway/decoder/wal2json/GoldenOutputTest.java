@@ -1,5 +1,7 @@
 package io.slotway.decoder.wal2json;
 
+import io.slotway.decoder.testkit.Fakes;
+import io.slotway.decoder.testkit.GoldenWorkload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.slotway.api.PgException;

@@ -1,4 +1,4 @@
-package io.slotway.decoder.wal2json;
+package io.slotway.decoder.testkit;
 
 import io.slotway.api.PgException;
 import io.slotway.api.change.Change;
@@ -30,26 +30,25 @@ import java.util.List;
  * workload's literals read into canonical values with {@link PgValues#fromText}, and the xids and commit
  * times of the capture in {@code golden/out} (so the output can be compared as it is, and normalised).
  */
-// Copied from decoders/test-decoding (its tests are not a published test-jar); keep the two in step.
-final class GoldenWorkload {
+public final class GoldenWorkload {
     private GoldenWorkload() {}
 
     /** A step of the stream: a committed transaction, or a non-transactional message. */
-    sealed interface Step {}
+    public sealed interface Step {}
 
-    record Txn(Transaction txn, List<Change> changes) implements Step {}
+    public record Txn(Transaction txn, List<Change> changes) implements Step {}
 
-    record Message(Change.Message message) implements Step {}
+    public record Message(Change.Message message) implements Step {}
 
-    static final Relation GW_TYPES = new Relation(16385, "public", "gw_types", 'd', typesColumns(false));
-    static final Relation GW_TYPES_ADDED = new Relation(16385, "public", "gw_types", 'd', typesColumns(true));
-    static final Relation GW_NOPK = new Relation(16392, "public", "gw_nopk", 'd',
+    public static final Relation GW_TYPES = new Relation(16385, "public", "gw_types", 'd', typesColumns(false));
+    public static final Relation GW_TYPES_ADDED = new Relation(16385, "public", "gw_types", 'd', typesColumns(true));
+    public static final Relation GW_NOPK = new Relation(16392, "public", "gw_nopk", 'd',
             List.of(col("a", PgType.INT4, -1, false), col("b", PgType.TEXT, -1, false)));
-    static final Relation GW_FULL = new Relation(16397, "public", "gw_full", 'f', fullColumns(false));
-    static final Relation GW_FULL_ADDED = new Relation(16397, "public", "gw_full", 'f', fullColumns(true));
-    static final Relation GW_NOTHING = new Relation(16402, "public", "gw_nothing", 'n',
+    public static final Relation GW_FULL = new Relation(16397, "public", "gw_full", 'f', fullColumns(false));
+    public static final Relation GW_FULL_ADDED = new Relation(16397, "public", "gw_full", 'f', fullColumns(true));
+    public static final Relation GW_NOTHING = new Relation(16402, "public", "gw_nothing", 'n',
             List.of(col("a", PgType.INT4, -1, true), col("b", PgType.TEXT, -1, false)));
-    static final Relation GW_TRUNC = new Relation(16409, "public", "gw_trunc", 'd',
+    public static final Relation GW_TRUNC = new Relation(16409, "public", "gw_trunc", 'd',
             List.of(col("id", PgType.INT4, -1, true), col("v", PgType.TEXT, -1, false)));
 
     /** The commit times of the capture's non-empty transactions (td_opts.txt), in commit order. */
@@ -112,7 +111,7 @@ final class GoldenWorkload {
     }
 
     /** A tuple of {@code r} from SQL literals (null for NULL), read as PostgreSQL's input functions (TimeZone UTC). */
-    static Tuple row(Relation r, String... literals) {
+    public static Tuple row(Relation r, String... literals) {
         Object[] values = new Object[r.columns().size()];
         for (int i = 0; i < literals.length; i++) {
             values[i] = value(r.columns().get(i), literals[i]);
@@ -132,7 +131,7 @@ final class GoldenWorkload {
     }
 
     /** Like {@link #row} with only the named columns set. */
-    static Tuple rowWith(Relation r, String... nameLiteral) {
+    public static Tuple rowWith(Relation r, String... nameLiteral) {
         Object[] values = new Object[r.columns().size()];
         for (int i = 0; i < nameLiteral.length; i += 2) {
             int idx = index(r, nameLiteral[i]);
@@ -141,7 +140,7 @@ final class GoldenWorkload {
         return new Tuple(values);
     }
 
-    static Tuple with(Tuple t, Relation r, String name, Object value) {
+    public static Tuple with(Tuple t, Relation r, String name, Object value) {
         Object[] v = Arrays.copyOf(t.values(), r.columns().size());
         int idx = index(r, name);
         v[idx] = value instanceof String s ? value(r.columns().get(idx), s) : value;
@@ -169,7 +168,7 @@ final class GoldenWorkload {
     private static final String ROW1_TEXT_ARR = "{\"a\",\"b c\",\"d\\\"e\"}";
 
     /** Row 1 of section 1, as inserted. */
-    static Tuple row1() {
+    public static Tuple row1() {
         return row(GW_TYPES, "1", "32767", "2147483647", "9223372036854775807", "123456789.123", "1.5",
                 "3.141592653589793", "true", "plain text", "varchar20", "abc", "\\xdeadbeef", "2024-02-29",
                 "13:14:15.123456", "2024-02-29 13:14:15.123456", "2024-02-29 13:14:15.123456+02",
@@ -178,13 +177,13 @@ final class GoldenWorkload {
     }
 
     /** Row 5 of section 2, as inserted. */
-    static Tuple row5() {
+    public static Tuple row5() {
         return rowWith(GW_TYPES, "id", "5", "c_text", "héllo wörld – 日本語 – 🐘 – Ω≈ç√", "c_varchar", "ünïcödé",
                 "c_char", "ßüé", "c_text_arr", "{\"日本\",\"🐘\"}");
     }
 
     /** The whole stream, sections 1 to 16, in the order PostgreSQL decoded it. */
-    static List<Step> steps() {
+    public static List<Step> steps() {
         Builder b = new Builder();
         // 1. one row with every type
         b.txn(944, new Change.Insert(GW_TYPES, row1()));
@@ -271,7 +270,7 @@ final class GoldenWorkload {
     }
 
     /** Feeds the stream to a session as core does. */
-    static void replay(PluginSession session, List<Step> steps, OutputWriter out) {
+    public static void replay(PluginSession session, List<Step> steps, OutputWriter out) {
         long lsn = 0x3000000L;
         for (Step step : steps) {
             if (step instanceof Message m) {
@@ -287,12 +286,12 @@ final class GoldenWorkload {
     }
 
     private static final class Builder {
-        final List<Step> steps = new ArrayList<>();
+        public final List<Step> steps = new ArrayList<>();
         private final Iterator<String> times = COMMIT_TIMES.iterator();
         private Instant lastTime = Instant.EPOCH;
         private long lsn = 0x3000000L;
 
-        void txn(long xid, Change... changes) {
+        public void txn(long xid, Change... changes) {
             // transactions that print nothing with skip-empty-xacts left no time in td_opts.txt
             boolean printsCommit = Arrays.stream(changes).anyMatch(c -> !(c instanceof Change.Message));
             Instant time = printsCommit ? parse(times.next()) : lastTime;
@@ -303,7 +302,7 @@ final class GoldenWorkload {
             steps.add(new Txn(new Transaction(xid, first, commit, end, time, null), List.of(changes)));
         }
 
-        void message(Change.Message m) {
+        public void message(Change.Message m) {
             steps.add(new Message(m));
         }
 

@@ -1,4 +1,4 @@
-package io.slotway.decoder.wal2json;
+package io.slotway.decoder.testkit;
 
 import io.slotway.api.PgException;
 import io.slotway.api.decoding.DecodingContext;
@@ -13,17 +13,17 @@ import java.util.List;
 import java.util.Map;
 
 /** A fake decoding context and an output writer that keeps each message, as core would send them. */
-final class Fakes {
+public final class Fakes {
     private Fakes() {}
 
-    record Context(Map<String, String> options, SessionFormat format, List<PgException> notices) implements DecodingContext {
-        Context(Map<String, String> options) {
+    public record Context(Map<String, String> options, SessionFormat format, List<PgException> notices) implements DecodingContext {
+        public Context(Map<String, String> options) {
             this(options, SessionFormat.DEFAULT, new ArrayList<>());
         }
 
         @Override
         public String slotName() {
-            return "w2j";
+            return "slot";
         }
 
         @Override
@@ -38,7 +38,7 @@ final class Fakes {
     }
 
     /** Options in order, from name/value pairs (a null value is a bare option). */
-    static Map<String, String> options(String... nameValue) {
+    public static Map<String, String> options(String... nameValue) {
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < nameValue.length; i += 2) {
             m.put(nameValue[i], nameValue[i + 1]);
@@ -47,9 +47,9 @@ final class Fakes {
     }
 
     /** Collects messages; fails on a write without prepareWrite or a prepareWrite inside a message. */
-    static final class Writer implements OutputWriter {
-        final List<byte[]> messages = new ArrayList<>();
-        final List<Boolean> lastFlags = new ArrayList<>();
+    public static final class Writer implements OutputWriter {
+        public final List<byte[]> messages = new ArrayList<>();
+        public final List<Boolean> lastFlags = new ArrayList<>();
         private ByteArrayOutputStream current;
 
         @Override
@@ -112,7 +112,7 @@ final class Fakes {
         }
 
         /** The messages as {@code pg_recvlogical -f} writes them: each followed by a newline. */
-        byte[] asRecvlogicalFile() {
+        public byte[] asRecvlogicalFile() {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             for (byte[] m : messages) {
                 out.writeBytes(m);
@@ -121,7 +121,7 @@ final class Fakes {
             return out.toByteArray();
         }
 
-        List<String> lines() {
+        public List<String> lines() {
             List<String> out = new ArrayList<>();
             for (byte[] m : messages) {
                 out.add(new String(m, StandardCharsets.UTF_8));
