@@ -799,15 +799,11 @@ public final class Session {
         if (formats == null) {
             out.send(rowDescription(columns, new short[0]));
         }
-        short[] f = formats == null ? new short[0] : formats;
+        // SHOW's columns are text, whose binary form is its UTF-8 bytes: the same in either format.
         for (String[] row : rows) {
             byte[][] values = new byte[row.length][];
             for (int i = 0; i < row.length; i++) {
                 values[i] = row[i] == null ? null : row[i].getBytes(StandardCharsets.UTF_8);
-            }
-            if (format(f, 0) == BINARY) {
-                // text's binary form is its UTF-8 bytes: nothing to change
-                LOG.trace("SHOW in binary format");
             }
             out.send(new BackendMessage.DataRow(values));
         }

@@ -125,8 +125,8 @@ public final class Settings {
 
     /**
      * SET {@code name} TO {@code value} ({@code null} = DEFAULT). {@code local} is SET LOCAL;
-     * {@code inTransaction} tells whether a transaction block is open; {@code startup} applies the
-     * startup packet, where internal parameters may not be set either.
+     * {@code inTransaction} tells whether a transaction block is open. Startup packets and
+     * {@code options} use it too: internal parameters cannot be set there either.
      */
     public void set(String name, String value, boolean local, boolean inTransaction) throws PgException {
         String key = name.toLowerCase(Locale.ROOT);
@@ -136,7 +136,7 @@ public final class Settings {
                 throw unrecognized(name);
             }
             // A placeholder for an extension's parameter, as PostgreSQL allows.
-            assign(key, value == null ? "" : value, null, local, inTransaction);
+            assign(key, value == null ? "" : value, local, inTransaction);
             return;
         }
         switch (d.context()) {
@@ -149,7 +149,7 @@ public final class Settings {
             default -> { }
         }
         String v = value == null ? d.defaultValue() : normalise(d, name, value);
-        assign(key, v, d, local, inTransaction);
+        assign(key, v, local, inTransaction);
     }
 
     /** Sets a parameter the server controls (session_authorization, is_superuser) without checks. */
@@ -159,7 +159,7 @@ public final class Settings {
         format = computeFormat();
     }
 
-    private void assign(String key, String value, Definition d, boolean local, boolean inTransaction) {
+    private void assign(String key, String value, boolean local, boolean inTransaction) {
         if (local) {
             if (!inTransaction) {
                 return; // PostgreSQL warns and does nothing outside a transaction block; caller warns.
