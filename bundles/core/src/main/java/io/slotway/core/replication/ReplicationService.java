@@ -159,6 +159,11 @@ public final class ReplicationService implements ReplicationServices {
     }
 
     @Override
+    public boolean pluginCurrent(String name, OutputPlugin plugin) {
+        return plugins.get(name) == plugin;
+    }
+
+    @Override
     public WalStream stream(Lsn from) throws PgException {
         return wal.openStream(from);
     }

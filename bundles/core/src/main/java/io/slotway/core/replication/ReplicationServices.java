@@ -47,6 +47,11 @@ public interface ReplicationServices {
     /** The plugin registered under {@code name}, or PostgreSQL's error for a plugin it cannot load. */
     OutputPlugin plugin(String name) throws PgException;
 
+    /** Whether {@code plugin} is still the one registered under {@code name} (not removed or updated). */
+    default boolean pluginCurrent(String name, OutputPlugin plugin) {
+        return true;
+    }
+
     /** Committed items from {@code from} on, in commit order. */
     WalStream stream(Lsn from) throws PgException;
 

@@ -4,6 +4,7 @@ import io.slotway.api.PgException;
 import io.slotway.api.SqlState;
 import io.slotway.api.change.Lsn;
 import io.slotway.api.decoding.DecodingContext;
+import io.slotway.api.decoding.OutputPlugin;
 import io.slotway.api.decoding.PluginSession;
 import io.slotway.api.types.SessionFormat;
 import io.slotway.core.pgwire.BackendMessage;
@@ -74,7 +75,8 @@ public final class WalSender {
         }
         slot = services.acquire(cmd.slot(), pid);
         try {
-            PluginSession plugin = services.plugin(slot.plugin()).startup(context(slot.name(), cmd.options(), format, notices));
+            OutputPlugin loaded = services.plugin(slot.plugin());
+            PluginSession plugin = loaded.startup(context(slot.name(), cmd.options(), format, notices));
             Lsn start = cmd.start().isValid() && cmd.start().isAfter(slot.confirmedFlush()) ? cmd.start() : slot.confirmedFlush();
             LOG.info("starting logical decoding for slot \"{}\" at {}", slot.name(), start);
             out.send(new BackendMessage.CopyBothResponse());
@@ -84,7 +86,7 @@ public final class WalSender {
             DecodingPump pump = new DecodingPump(plugin, start);
             // A stream from the start point delivers every transaction committed at or after it, whole.
             try (WalStream wal = services.stream(start)) {
-                loop(slot.name(), wal, pump);
+                loop(slot, loaded, wal, pump);
             } catch (WalReadException e) {
                 throw e.error();
             } finally {
@@ -101,13 +103,22 @@ public final class WalSender {
         }
     }
 
-    private void loop(String slotName, WalStream wal, DecodingPump pump) throws PgException {
+    private void loop(ReplicationServices.SlotState slot, OutputPlugin loaded, WalStream wal, DecodingPump pump)
+            throws PgException {
+        String slotName = slot.name();
         boolean idleKeepaliveSent = false;
         long timeout = services.walSenderTimeoutMillis();
         while (true) {
             drainInbound(slotName);
             if (clientDone || connectionGone) {
                 return;
+            }
+            if (!services.pluginCurrent(slot.plugin(), loaded)) {
+                // The plugin's bundle was removed or updated: end the stream as a walsender ends at
+                // shutdown; the client reconnects, gets the current plugin and resumes from the slot.
+                LOG.info("output plugin \"{}\" changed: ending the stream of slot \"{}\"", slot.plugin(), slotName);
+                throw PgException.fatal(SqlState.ADMIN_SHUTDOWN, "terminating connection due to administrator command")
+                        .withDetail("The output plugin \"" + slot.plugin() + "\" was removed or updated.");
             }
             WalItem item;
             try {

@@ -95,6 +95,8 @@ public final class Session {
     /** After an error in the extended protocol, messages are discarded until Sync. */
     private boolean skipUntilSync;
     private volatile boolean cancelRequested;
+    /** A FATAL error was sent: the connection must close after this message. */
+    private boolean closeAfterMessage;
     private TransactionMode nextTransactionMode;
 
     public Session(SqlSession source, Settings settings, Output out) {
@@ -183,7 +185,7 @@ public final class Session {
             LOG.error("internal error handling {}", message.getClass().getSimpleName(), e);
             extendedError(new PgException(SqlState.INTERNAL_ERROR, String.valueOf(e.getMessage()), e));
         }
-        return true;
+        return !closeAfterMessage;
     }
 
     /**
@@ -288,6 +290,11 @@ public final class Session {
             }
         } catch (PgException e) {
             fail(e);
+            if (e.severity() == PgException.Severity.FATAL) {
+                closeAfterMessage = true; // a FATAL ends the connection, with no ReadyForQuery
+                out.flush();
+                return;
+            }
         } catch (RuntimeException e) {
             LOG.error("internal error running a replication command", e);
             fail(new PgException(SqlState.INTERNAL_ERROR, String.valueOf(e.getMessage()), e));

@@ -66,7 +66,10 @@ class WalSenderTest {
         @Override public void release(String name, int pid) { active = false; log.add("release"); }
         @Override public void confirm(String name, Lsn flush) { confirmed = flush; log.add("confirm " + flush); }
         @Override public void backendEnded(int pid) { }
-        @Override public OutputPlugin plugin(String name) { return ctx -> new Plugin(); }
+        volatile OutputPlugin current = ctx -> new Plugin();
+
+        @Override public OutputPlugin plugin(String name) { return current; }
+        @Override public boolean pluginCurrent(String name, OutputPlugin plugin) { return plugin == current; }
         @Override public WalStream stream(Lsn from) {
             log.add("stream from " + from);
             return new WalStream() {
@@ -212,5 +215,27 @@ class WalSenderTest {
                 SessionFormat.DEFAULT, n -> { }))
                 .isInstanceOfSatisfying(PgException.class, e -> assertThat(e.sqlState()).isEqualTo("55006"));
         assertThat(sent).isEmpty();
+    }
+
+    @Test
+    void endsTheStreamWithAFatalWhenItsPluginIsRemovedOrUpdated() throws Exception {
+        wal.add(txn(730, 0x200, 0x280, 0x2A0, 1));
+        WalSender sender = new WalSender(services, output, 9);
+        ReplicationCommand.StartReplication cmd = new ReplicationCommand.StartReplication("s", false, Lsn.INVALID, null, Map.of());
+        CompletableFuture<PgException> ended = CompletableFuture.supplyAsync(() -> {
+            try {
+                sender.stream(cmd, SessionFormat.DEFAULT, n -> { });
+                return null;
+            } catch (PgException e) {
+                return e;
+            }
+        });
+        awaitCopyData(3);
+        services.current = ctx -> new Plugin(); // a new version of the bundle registered
+        PgException e = ended.get(10, TimeUnit.SECONDS);
+        assertThat(e).isNotNull();
+        assertThat(e.severity()).isEqualTo(PgException.Severity.FATAL);
+        assertThat(e.sqlState()).isEqualTo("57P01");
+        assertThat(log).contains("release", "stream closed");
     }
 }
