@@ -445,17 +445,7 @@ final class RecordCodec {
                 case 3 -> oldTuple = in.readByteArray();
                 case 4 -> newTuple = in.readByteArray();
                 case 5 -> oldIsKey = in.readBool();
-                case 6 -> {
-                    if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                        int limit = in.pushLimit(in.readRawVarint32());
-                        while (in.getBytesUntilLimit() > 0) {
-                            truncated.add(in.readUInt64());
-                        }
-                        in.popLimit(limit);
-                    } else {
-                        truncated.add(in.readUInt64());
-                    }
-                }
+                case 6 -> readRepeated(in, tag, CodedInputStream::readUInt64, v -> truncated.add(v));
                 case 7 -> cascade = in.readBool();
                 case 8 -> restartIdentity = in.readBool();
                 case 9 -> prefix = in.readString();
@@ -508,17 +498,7 @@ final class RecordCodec {
         List<byte[]> data = new ArrayList<>();
         for (int tag; (tag = in.readTag()) != 0; ) {
             switch (WireFormat.getTagFieldNumber(tag)) {
-                case 1 -> {
-                    if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                        int limit = in.pushLimit(in.readRawVarint32());
-                        while (in.getBytesUntilLimit() > 0) {
-                            kinds.add(in.readUInt32());
-                        }
-                        in.popLimit(limit);
-                    } else {
-                        kinds.add(in.readUInt32());
-                    }
-                }
+                case 1 -> readRepeated(in, tag, CodedInputStream::readUInt32, v -> kinds.add((int) v));
                 case 2 -> data.add(in.readByteArray());
                 default -> in.skipField(tag);
             }
@@ -538,5 +518,25 @@ final class RecordCodec {
             }
         }
         return new Tuple(values);
+    }
+
+    /** Reads one varint of a repeated field. */
+    @FunctionalInterface
+    private interface VarintReader {
+        long read(CodedInputStream in) throws IOException;
+    }
+
+    /** A repeated varint field, packed (length-delimited) or one value per tag: protobuf allows both. */
+    private static void readRepeated(CodedInputStream in, int tag, VarintReader read, java.util.function.LongConsumer add)
+            throws IOException {
+        if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+            int limit = in.pushLimit(in.readRawVarint32());
+            while (in.getBytesUntilLimit() > 0) {
+                add.accept(read.read(in));
+            }
+            in.popLimit(limit);
+        } else {
+            add.accept(read.read(in));
+        }
     }
 }
