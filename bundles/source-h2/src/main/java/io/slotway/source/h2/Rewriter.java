@@ -189,30 +189,14 @@ final class Rewriter {
         }
         collectScope(j, bodyEnd);
         markComparisons(j, bodyEnd);
-        Out out = new Out(plan.positions);
-        String deltaTable = "FINAL";
-        if (returning >= 0) {
-            out.append("SELECT", t.get(returning).start());
-            expr(out, returning + 1, t.size());
-            out.append("FROM " + deltaTable + " TABLE (", t.get(0).start());
-            plan.columnNames = selectNames(returning + 1, t.size());
+        if (conflict >= 0 && (!at(conflict + 2, "do") || !at(conflict + 3, "nothing")
+                || conflict + 4 != (returning >= 0 ? returning : t.size()))) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                    "INSERT ... ON CONFLICT with a conflict target or DO UPDATE is not supported by the H2 source (only ON CONFLICT DO NOTHING is)")
+                    .withPosition(t.get(conflict).start() + 1);
         }
-        expr(out, 0, bodyEnd);
-        if (conflict >= 0) {
-            if (!at(conflict + 2, "do") || !at(conflict + 3, "nothing") || conflict + 4 != (returning >= 0 ? returning : t.size())) {
-                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
-                        "INSERT ... ON CONFLICT with a conflict target or DO UPDATE is not supported by the H2 source (only ON CONFLICT DO NOTHING is)")
-                        .withPosition(t.get(conflict).start() + 1);
-            }
-            out.append("ON CONFLICT DO NOTHING", t.get(conflict).start());
-        }
-        if (returning >= 0) {
-            out.append(")", sql.length());
-        }
-        plan.kind = returning >= 0 ? Plan.Kind.QUERY : Plan.Kind.DML;
-        plan.verb = "INSERT";
-        plan.h2Sql = out.toString();
-        return plan;
+        return finishDml("INSERT", "FINAL", returning, bodyEnd, conflict >= 0 ? "ON CONFLICT DO NOTHING" : null,
+                conflict >= 0 ? t.get(conflict).start() : -1);
     }
 
     private Plan update() throws PgException, SQLException {
@@ -245,7 +229,7 @@ final class Rewriter {
         }
         collectScope(0, end);
         markComparisons(setEnd, end);
-        return finishDml("UPDATE", "FINAL", returning, end);
+        return finishDml("UPDATE", "FINAL", returning, end, null, -1);
     }
 
     private Plan delete() throws PgException, SQLException {
@@ -267,10 +251,16 @@ final class Rewriter {
         }
         collectScope(0, end);
         markComparisons(qn.next, end);
-        return finishDml("DELETE", "OLD", returning, end);
+        return finishDml("DELETE", "OLD", returning, end, null, -1);
     }
 
-    private Plan finishDml(String verb, String deltaTable, int returning, int end) throws PgException, SQLException {
+    /**
+     * The H2 text of a data-changing statement whose tokens up to {@code end} are rewritten as they are,
+     * followed by {@code suffix} (H2 text standing at client position {@code suffixAt}; null for none).
+     * With RETURNING the statement is wrapped as a query of its {@code deltaTable} (FINAL or OLD).
+     */
+    private Plan finishDml(String verb, String deltaTable, int returning, int end, String suffix, int suffixAt)
+            throws PgException, SQLException {
         Out out = new Out(plan.positions);
         if (returning >= 0) {
             out.append("SELECT", t.get(returning).start());
@@ -279,6 +269,9 @@ final class Rewriter {
             plan.columnNames = selectNames(returning + 1, t.size());
         }
         expr(out, 0, end);
+        if (suffix != null) {
+            out.append(suffix, suffixAt);
+        }
         if (returning >= 0) {
             out.append(")", sql.length());
         }
