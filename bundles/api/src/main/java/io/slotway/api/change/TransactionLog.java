@@ -20,6 +20,14 @@ public interface TransactionLog {
     void schemaChanged(long relationOid, Relation after, String commandTag, String statement) throws PgException;
 
     /**
+     * A publication created or changed ({@code after} its new definition) or dropped ({@code after} null)
+     * in this transaction: changes decoded after this record's LSN see the new definition.
+     */
+    default void publicationChanged(String name, Publication after) throws PgException {
+        throw new UnsupportedOperationException("publicationChanged");
+    }
+
+    /**
      * A point in this transaction to come back to (a statement's or a savepoint's start): the number of
      * records logged so far. Changes go to the log as they are made, so a huge statement or transaction
      * never has to sit in the source's memory; {@link #truncate} takes them back.

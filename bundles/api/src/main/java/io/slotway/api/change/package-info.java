@@ -4,7 +4,7 @@
  * (see {@link io.slotway.api.types.PgValues}), and the changes themselves.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.slotway.api.change;
 
 import org.osgi.annotation.bundle.Export;

@@ -6,7 +6,7 @@
  * as PostgreSQL calls an output plugin's callbacks.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.slotway.api.decoding;
 
 import org.osgi.annotation.bundle.Export;

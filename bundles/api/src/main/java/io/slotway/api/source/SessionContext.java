@@ -28,6 +28,14 @@ public interface SessionContext {
     /** The settings that govern how values are written and read as text. */
     SessionFormat format();
 
+    /**
+     * The text of the client's current query as it was sent (PostgreSQL's {@code current_query()}: the
+     * whole simple-query string, or the prepared statement's text), or null when unknown.
+     */
+    default String currentQuery() {
+        return null;
+    }
+
     /** Sends a NoticeResponse (or a WARNING) to the client after the current message. */
     void notice(PgException notice);
 }

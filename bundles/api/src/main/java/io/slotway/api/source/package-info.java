@@ -4,7 +4,7 @@
  * on the source and returns rows as canonical values (see {@link io.slotway.api.types.PgValues}).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.slotway.api.source;
 
 import org.osgi.annotation.bundle.Export;
