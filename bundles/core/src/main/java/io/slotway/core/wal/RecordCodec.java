@@ -7,6 +7,7 @@ import io.slotway.api.PgException;
 import io.slotway.api.SqlState;
 import io.slotway.api.change.Change;
 import io.slotway.api.change.Column;
+import io.slotway.api.change.Publication;
 import io.slotway.api.change.Relation;
 import io.slotway.api.change.Tuple;
 import io.slotway.api.types.PgType;
@@ -17,7 +18,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.LongFunction;
 
 /**
@@ -36,6 +39,8 @@ final class RecordCodec {
     static final byte MESSAGE = 8;
     /** The rest of the segment is unused; the next record is at the next segment's first record. */
     static final byte SWITCH = 9;
+    /** A publication created, changed or dropped inside a transaction. */
+    static final byte PUBLICATION = 10;
 
     static final int OP_INSERT = 1;
     static final int OP_UPDATE = 2;
@@ -59,6 +64,9 @@ final class RecordCodec {
     record Resolution(long xid, long sourceSeq, long prepareLsn) {}
 
     record Schema(long relationOid, Relation after, String commandTag, String statement) {}
+
+    /** A PUBLICATION record: {@code after} null when the publication was dropped. */
+    record PublicationChange(String name, Publication after) {}
 
     static byte kind(byte[] payload) {
         return payload[0];
@@ -192,6 +200,47 @@ final class RecordCodec {
             if (statement != null) {
                 out.writeString(4, statement);
             }
+        });
+    }
+
+    /** A PUBLICATION record: {@code name} created or changed to {@code after}, or dropped ({@code after} null). */
+    static byte[] publication(String name, Publication after) {
+        return encode(PUBLICATION, out -> {
+            out.writeString(1, name);
+            if (after != null) {
+                out.writeByteArray(2, publicationBody(after));
+            }
+        });
+    }
+
+    /** Publication { uint64 oid = 1; string name = 2; bool all_tables = 3; repeated uint64 tables = 4 [packed];
+     *  repeated string schemas = 5; bool insert = 6; bool update = 7; bool delete = 8; bool truncate = 9;
+     *  bool via_root = 10; } */
+    static byte[] publicationBody(Publication p) {
+        return message(out -> {
+            out.writeUInt64(1, p.oid());
+            out.writeString(2, p.name());
+            out.writeBool(3, p.allTables());
+            if (!p.tables().isEmpty()) {
+                List<Long> tables = p.tables().stream().sorted(Long::compareUnsigned).toList();
+                int size = 0;
+                for (long t : tables) {
+                    size += CodedOutputStream.computeUInt64SizeNoTag(t);
+                }
+                out.writeTag(4, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+                out.writeUInt32NoTag(size);
+                for (long t : tables) {
+                    out.writeUInt64NoTag(t);
+                }
+            }
+            for (String schema : p.schemas().stream().sorted().toList()) {
+                out.writeString(5, schema);
+            }
+            out.writeBool(6, p.insert());
+            out.writeBool(7, p.update());
+            out.writeBool(8, p.delete());
+            out.writeBool(9, p.truncate());
+            out.writeBool(10, p.viaRoot());
         });
     }
 
@@ -423,6 +472,50 @@ final class RecordCodec {
             }
         }
         return new Schema(oid, after, tag0, statement);
+    }
+
+    static PublicationChange decodePublication(byte[] payload) throws IOException {
+        CodedInputStream in = body(payload);
+        String name = "";
+        Publication after = null;
+        for (int tag; (tag = in.readTag()) != 0; ) {
+            switch (WireFormat.getTagFieldNumber(tag)) {
+                case 1 -> name = in.readString();
+                case 2 -> after = publicationFrom(in.readByteArray());
+                default -> in.skipField(tag);
+            }
+        }
+        return new PublicationChange(name, after);
+    }
+
+    static Publication publicationFrom(byte[] bytes) throws IOException {
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        long oid = 0;
+        String name = "";
+        boolean allTables = false;
+        Set<Long> tables = new LinkedHashSet<>();
+        Set<String> schemas = new LinkedHashSet<>();
+        boolean insert = false;
+        boolean update = false;
+        boolean delete = false;
+        boolean truncate = false;
+        boolean viaRoot = false;
+        for (int tag; (tag = in.readTag()) != 0; ) {
+            switch (WireFormat.getTagFieldNumber(tag)) {
+                case 1 -> oid = in.readUInt64();
+                case 2 -> name = in.readString();
+                case 3 -> allTables = in.readBool();
+                case 4 -> readRepeated(in, tag, CodedInputStream::readUInt64, v -> tables.add(v));
+                case 5 -> schemas.add(in.readString());
+                case 6 -> insert = in.readBool();
+                case 7 -> update = in.readBool();
+                case 8 -> delete = in.readBool();
+                case 9 -> truncate = in.readBool();
+                case 10 -> viaRoot = in.readBool();
+                default -> in.skipField(tag);
+            }
+        }
+        return new Publication(oid, name, allTables, tables, schemas, insert, update, delete, truncate, viaRoot);
     }
 
     /** Decodes a CHANGE record; {@code relations} gives the relation definitions in force at it. */

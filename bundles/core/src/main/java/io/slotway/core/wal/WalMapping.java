@@ -9,6 +9,7 @@ import io.slotway.api.SqlState;
 import io.slotway.api.change.Change;
 import io.slotway.api.change.ChangeSink;
 import io.slotway.api.change.Lsn;
+import io.slotway.api.change.Publication;
 import io.slotway.api.change.Relation;
 import io.slotway.api.change.Transaction;
 import io.slotway.api.change.TransactionLog;
@@ -26,6 +27,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.TimeUnit;
@@ -112,6 +116,10 @@ public final class WalMapping implements WalService {
     private volatile long scanFrom;
     private final ConcurrentSkipListMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
     private final ConcurrentSkipListSet<Long> aborted = new ConcurrentSkipListSet<>();
+    /** Committed publication definitions by LSN (see {@link PublicationHistory}). */
+    private PublicationHistory publications;
+    /** PUBLICATION records of prepared transactions not yet settled, by PREPARE LSN: history entries at commit. */
+    private final Map<Long, List<PublicationHistory.Entry>> pendingPublications = new ConcurrentHashMap<>();
     private final Object xidLock = new Object();
     private long nextXid; // guarded by xidLock
     private volatile long xidLimit;
@@ -193,6 +201,7 @@ public final class WalMapping implements WalService {
         List<Long> segments = WalFiles.listSegments(walDir, segmentSize, 1);
         long maxXid = FIRST_XID - 1;
         long reserved = state == null ? 0 : state.path("next_xid").asLong(0);
+        Scan scan = new Scan();
         if (segments.isEmpty()) {
             files.setOldestSegment(FIRST_SEGMENT);
             files.openForAppend(files.firstRecord(FIRST_SEGMENT));
@@ -214,9 +223,10 @@ public final class WalMapping implements WalService {
                     }
                 }
             }
-            maxXid = Math.max(maxXid, recover(start));
+            maxXid = Math.max(maxXid, recover(start, scan));
         }
         long end = files.writePos();
+        recoverPublications(scan, end);
         visibleEnd = end;
         durableEnd = end;
         scanFrom = end;
@@ -228,9 +238,21 @@ public final class WalMapping implements WalService {
         files.setListener(segment -> writeState());
     }
 
+    /** What the scan at open learnt about publication records. */
+    private static final class Scan {
+        /** PUBLICATION records of the transactions whose BEGIN..PREPARE the scan read, by PREPARE LSN. */
+        final Map<Long, List<PublicationHistory.Entry>> publications = new HashMap<>();
+        /** Transactions pending at the checkpoint whose COMMIT the scan found: PREPARE LSN -> BEGIN LSN. */
+        final Map<Long, Long> committed = new HashMap<>();
+        /** Where the scan began (the end of the WAL when there was nothing to scan). */
+        long start = Long.MAX_VALUE;
+    }
+
     /** Scans from {@code start} to the end, rebuilding pending/aborted; cuts a torn tail; returns the largest xid seen. */
-    private long recover(long start) throws IOException {
+    private long recover(long start, Scan scan) throws IOException {
+        scan.start = start;
         WalReader reader = new WalReader(files, start);
+        List<PublicationHistory.Entry> batchPublications = new ArrayList<>();
         long batchBegin = -1;
         long maxXid = 0;
         String why = null;
@@ -245,15 +267,33 @@ public final class WalMapping implements WalService {
             switch (r.kind()) {
                 case RecordCodec.BEGIN -> {
                     batchBegin = r.lsn();
+                    batchPublications.clear();
                     maxXid = Math.max(maxXid, RecordCodec.decodeBegin(r.payload()).xid());
+                }
+                case RecordCodec.PUBLICATION -> {
+                    if (batchBegin >= 0) {
+                        RecordCodec.PublicationChange pc = RecordCodec.decodePublication(r.payload());
+                        batchPublications.add(new PublicationHistory.Entry(r.lsn(), 0, pc.name(), pc.after()));
+                    }
                 }
                 case RecordCodec.PREPARE -> {
                     RecordCodec.Prepare p = RecordCodec.decodePrepare(r.payload());
                     pending.put(r.lsn(), new Pending(p.sourceSeq(), p.xid(), r.lsn(), p.beginLsn()));
                     maxXid = Math.max(maxXid, p.xid());
+                    if (batchBegin >= 0 && !batchPublications.isEmpty()) {
+                        scan.publications.put(r.lsn(), withPrepare(batchPublications, r.lsn()));
+                    }
+                    batchPublications.clear();
                     batchBegin = -1;
                 }
-                case RecordCodec.COMMIT -> pending.remove(RecordCodec.decodeResolution(r.payload()).prepareLsn());
+                case RecordCodec.COMMIT -> {
+                    long prepare = RecordCodec.decodeResolution(r.payload()).prepareLsn();
+                    Pending was = pending.remove(prepare);
+                    if (was != null && Long.compareUnsigned(prepare, start) < 0) {
+                        // pending at the checkpoint: its records are before the scan
+                        scan.committed.put(prepare, was.beginLsn());
+                    }
+                }
                 case RecordCodec.ABORT -> {
                     long prepare = RecordCodec.decodeResolution(r.payload()).prepareLsn();
                     aborted.add(prepare);
@@ -271,6 +311,70 @@ public final class WalMapping implements WalService {
         files.cut(cut);
         files.openForAppend(cut);
         return maxXid;
+    }
+
+    private static List<PublicationHistory.Entry> withPrepare(List<PublicationHistory.Entry> entries, long prepare) {
+        List<PublicationHistory.Entry> out = new ArrayList<>(entries.size());
+        for (PublicationHistory.Entry e : entries) {
+            out.add(new PublicationHistory.Entry(e.lsn(), prepare, e.name(), e.after()));
+        }
+        return out;
+    }
+
+    /**
+     * Rebuilds the publication history after the scan: the file's entries of transactions that are
+     * committed (not pending, not aborted, not past the end of the WAL), plus those of transactions the scan
+     * found committed (read from the WAL, which is authoritative); and the PUBLICATION records of the
+     * transactions still pending, for when they are settled. The file is rewritten to match, so it never
+     * keeps an entry of a transaction whose commit a crash lost (that one is pending again).
+     */
+    private void recoverPublications(Scan scan, long end) throws IOException {
+        publications = PublicationHistory.in(walDir, fsync);
+        List<PublicationHistory.Entry> kept = new ArrayList<>();
+        for (PublicationHistory.Entry e : publications.read()) {
+            if (Long.compareUnsigned(e.prepareLsn(), end) < 0 && status(e.prepareLsn()) == Status.COMMITTED
+                    && !scan.committed.containsKey(e.prepareLsn()) && !scan.publications.containsKey(e.prepareLsn())) {
+                kept.add(e);
+            }
+        }
+        for (Map.Entry<Long, List<PublicationHistory.Entry>> t : scan.publications.entrySet()) {
+            if (status(t.getKey()) == Status.COMMITTED) {
+                kept.addAll(t.getValue());
+            }
+        }
+        for (Map.Entry<Long, Long> t : scan.committed.entrySet()) {
+            if (!scan.publications.containsKey(t.getKey())) {
+                kept.addAll(readPublications(t.getValue(), t.getKey()));
+            }
+        }
+        for (Pending p : pending.values()) {
+            List<PublicationHistory.Entry> entries = scan.publications.get(p.prepareLsn());
+            if (entries == null && Long.compareUnsigned(p.prepareLsn(), scan.start) < 0) {
+                entries = readPublications(p.beginLsn(), p.prepareLsn());
+            }
+            if (entries != null && !entries.isEmpty()) {
+                pendingPublications.put(p.prepareLsn(), entries);
+            }
+        }
+        publications.reset(kept);
+    }
+
+    /** The PUBLICATION records of the transaction from {@code begin} to its PREPARE at {@code prepare}. */
+    private List<PublicationHistory.Entry> readPublications(long begin, long prepare) throws IOException {
+        List<PublicationHistory.Entry> out = new ArrayList<>();
+        WalReader reader = new WalReader(files, begin);
+        try {
+            for (WalReader.RawRecord r; (r = reader.next(prepare)) != null; ) {
+                if (r.kind() == RecordCodec.PUBLICATION) {
+                    RecordCodec.PublicationChange pc = RecordCodec.decodePublication(r.payload());
+                    out.add(new PublicationHistory.Entry(r.lsn(), prepare, pc.name(), pc.after()));
+                }
+            }
+        } catch (WalFiles.SegmentRemovedException e) {
+            LOG.warn("the transaction that began at {} lost its first records ({}); its publication changes are not known",
+                    Lsn.of(begin), e.getMessage());
+        }
+        return out;
     }
 
     private long[] firstSegmentHeader() throws IOException {
@@ -391,6 +495,21 @@ public final class WalMapping implements WalService {
         return Lsn.of(files.firstRecord(files.oldestSegment()));
     }
 
+    @Override
+    public Optional<Publication> publication(String name, Lsn at) {
+        return publications.at(name, at.value());
+    }
+
+    @Override
+    public Map<String, Publication> publications() {
+        return publications.latest();
+    }
+
+    /** The publication history (for tests). */
+    PublicationHistory publicationHistory() {
+        return publications;
+    }
+
     /** The segment size in use (fixed when the WAL was created). */
     public int segmentSize() {
         return files.segmentSize();
@@ -496,6 +615,7 @@ public final class WalMapping implements WalService {
                 long oldestStart = files.firstRecord(files.oldestSegment());
                 aborted.headSet(oldestStart).clear();
                 writeState();
+                publications.compact(oldestStart);
                 LOG.debug("removed {} WAL segments before {}", removed, Lsn.of(oldestStart));
             }
         } catch (IOException e) {
@@ -572,10 +692,20 @@ public final class WalMapping implements WalService {
         try {
             checkWritable();
             long begin = files.append(RecordCodec.begin(t.xid, sourceSeq));
-            t.buffer.forEach(files::append);
+            List<PublicationHistory.Entry> pubs = new ArrayList<>(0);
+            t.buffer.forEach(payload -> {
+                long lsn = files.append(payload);
+                if (RecordCodec.kind(payload) == RecordCodec.PUBLICATION) {
+                    RecordCodec.PublicationChange pc = RecordCodec.decodePublication(payload);
+                    pubs.add(new PublicationHistory.Entry(lsn, 0, pc.name(), pc.after()));
+                }
+            });
             long prepare = files.append(RecordCodec.prepare(t.xid, sourceSeq, commitTime, begin));
             files.sync();
             Pending p = new Pending(sourceSeq, t.xid, prepare, begin);
+            if (!pubs.isEmpty()) {
+                pendingPublications.put(prepare, withPrepare(pubs, prepare));
+            }
             pending.put(prepare, p);
             publish(true);
             return p;
@@ -592,8 +722,13 @@ public final class WalMapping implements WalService {
         writeLock.lock();
         try {
             checkWritable();
+            List<PublicationHistory.Entry> pubs = pendingPublications.remove(p.prepareLsn());
             if (!commit) {
                 aborted.add(p.prepareLsn());
+            } else if (pubs != null) {
+                // durable in the history before the transaction is visible (or, after a crash, committed
+                // per wal.state): a reader past its PREPARE sees its definitions
+                publications.append(pubs);
             }
             pending.remove(p.prepareLsn());
             files.append(payload);
@@ -807,6 +942,20 @@ public final class WalMapping implements WalService {
                 written.put(relationOid, after);
             } else {
                 written.remove(relationOid);
+            }
+        }
+
+        @Override
+        public void publicationChanged(String name, Publication after) throws PgException {
+            checkOpen();
+            if (name == null || (after != null && !name.equals(after.name()))) {
+                throw new PgException(SqlState.INTERNAL_ERROR, "publication change for \"" + name
+                        + "\" carries the definition of \"" + (after == null ? null : after.name()) + "\"");
+            }
+            try {
+                buffer.add(RecordCodec.publication(name, after));
+            } catch (IOException e) {
+                throw new PgException("58030", "could not write transaction buffer: " + e.getMessage(), e);
             }
         }
 

@@ -3,6 +3,9 @@ package io.slotway.core.wal;
 import io.slotway.api.PgException;
 import io.slotway.api.change.ChangeSink;
 import io.slotway.api.change.Lsn;
+import io.slotway.api.change.Publication;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The WAL as the replication side sees it: the {@link ChangeSink} sources write to, plus what
@@ -41,4 +44,18 @@ public interface WalService extends ChangeSink {
 
     /** The first LSN still on disk (the first record of the oldest segment kept). */
     Lsn oldestLsn();
+
+    /**
+     * The publication {@code name} as of {@code at}: the definition logged by the last PUBLICATION record
+     * before {@code at} of a committed transaction, or empty when there is none or it was a drop. Answers
+     * for any {@code at} at or after {@link #oldestLsn()}.
+     */
+    default Optional<Publication> publication(String name, Lsn at) {
+        return Optional.empty();
+    }
+
+    /** The latest committed definition of every publication that exists, by name. */
+    default Map<String, Publication> publications() {
+        return Map.of();
+    }
 }
