@@ -77,4 +77,8 @@ public final class SqlState {
     public static final String OUT_OF_MEMORY = "53200";
     public static final String PROGRAM_LIMIT_EXCEEDED = "54000";
     public static final String INTERNAL_ERROR = "XX000";
+    public static final String DUPLICATE_FUNCTION = "42723";
+    public static final String AMBIGUOUS_FUNCTION = "42725";
+    public static final String INVALID_FUNCTION_DEFINITION = "42P13";
+    public static final String INVALID_OBJECT_DEFINITION = "42P17";
 }

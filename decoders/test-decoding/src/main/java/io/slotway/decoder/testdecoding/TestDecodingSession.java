@@ -1,6 +1,5 @@
 package io.slotway.decoder.testdecoding;
 
-import io.slotway.api.sql.PgIdentifiers;
 import io.slotway.api.change.Change;
 import io.slotway.api.change.Column;
 import io.slotway.api.change.Lsn;
@@ -9,7 +8,9 @@ import io.slotway.api.change.Transaction;
 import io.slotway.api.change.Tuple;
 import io.slotway.api.decoding.OutputWriter;
 import io.slotway.api.decoding.PluginSession;
+import io.slotway.api.sql.PgIdentifiers;
 import io.slotway.api.types.PgType;
+import io.slotway.api.types.PgTypeNames;
 import io.slotway.api.types.PgValues;
 import io.slotway.api.types.SessionFormat;
 import java.time.Instant;
@@ -195,7 +196,7 @@ final class TestDecodingSession implements PluginSession {
                 continue;
             }
             s.append(' ').append(PgIdentifiers.quote(column.name()))
-                    .append('[').append(PgNames.formatType(column.typeOid())).append("]:");
+                    .append('[').append(PgTypeNames.formatTypeBe(column.typeOid())).append("]:");
             if (value == null) {
                 s.append("null");
             } else if (value == Tuple.UNCHANGED_TOAST) {

@@ -1,8 +1,5 @@
 package io.slotway.decoder.testdecoding;
 
-import io.slotway.decoder.testkit.Fakes;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.slotway.api.PgException;
 import io.slotway.api.change.Change;
 import io.slotway.api.change.Column;
@@ -12,7 +9,9 @@ import io.slotway.api.change.Transaction;
 import io.slotway.api.change.Tuple;
 import io.slotway.api.decoding.PluginSession;
 import io.slotway.api.types.PgType;
+import io.slotway.api.types.PgTypeNames;
 import io.slotway.api.types.SessionFormat;
+import io.slotway.decoder.testkit.Fakes;
 import io.slotway.testkit.PgOracle;
 import io.slotway.testkit.Psql;
 import java.io.IOException;
@@ -39,6 +38,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.util.PSQLException;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The plugin against a real PostgreSQL 15's test_decoding ({@link PgOracle}): option errors through
@@ -339,7 +339,7 @@ class AgreesWithPostgresTest {
                 ps.setInt(1, oid);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    soft.assertThat(PgNames.formatType(oid)).as("type %d", oid).isEqualTo(rs.getString(1));
+                    soft.assertThat(PgTypeNames.formatTypeBe(oid)).as("type %d", oid).isEqualTo(rs.getString(1));
                 }
             }
         }

@@ -8,6 +8,7 @@ import io.slotway.api.change.Transaction;
 import io.slotway.api.change.Tuple;
 import io.slotway.api.decoding.DecodingContext;
 import io.slotway.api.decoding.OutputWriter;
+import io.slotway.api.types.PgTypeNames;
 import java.util.List;
 
 /**
@@ -234,7 +235,7 @@ final class FormatV1Session extends Wal2JsonSession {
             }
             names.add(comma).json(c.name());
             if (options.includeTypes) {
-                String type = options.includeTypmod ? TypeNames.formatType(c.typeOid(), c.typmod()) : TypeNames.typname(c.typeOid());
+                String type = options.includeTypmod ? PgTypeNames.formatType(c.typeOid(), c.typmod()) : PgTypeNames.typname(c.typeOid());
                 types.add(comma);
                 if (type.startsWith("\"") && !type.endsWith("]")) {
                     types.add(type);
@@ -315,7 +316,7 @@ final class FormatV1Session extends Wal2JsonSession {
             }
             names.add(comma).json(c.name());
             if (options.includeTypes) {
-                String type = options.includeTypmod ? TypeNames.formatType(c.typeOid(), c.typmod()) : TypeNames.typname(c.typeOid());
+                String type = options.includeTypmod ? PgTypeNames.formatType(c.typeOid(), c.typmod()) : PgTypeNames.typname(c.typeOid());
                 types.add(comma);
                 // unlike the column types, wal2json writes any name format_type quoted as it is here
                 if (type.startsWith("\"")) {

@@ -8,6 +8,7 @@ import io.slotway.api.change.Transaction;
 import io.slotway.api.change.Tuple;
 import io.slotway.api.decoding.DecodingContext;
 import io.slotway.api.decoding.OutputWriter;
+import io.slotway.api.types.PgTypeNames;
 import java.util.List;
 
 /**
@@ -201,7 +202,7 @@ final class FormatV2Session extends Wal2JsonSession {
             sep = true;
             b.add("{\"name\":").json(c.name());
             if (options.includeTypes) {
-                String type = TypeNames.formatType(c.typeOid(), c.typmod());
+                String type = PgTypeNames.formatType(c.typeOid(), c.typmod());
                 b.add(",\"type\":");
                 if (type.startsWith("\"") && !type.endsWith("]")) {
                     b.add(type);

@@ -1,8 +1,5 @@
 package io.slotway.decoder.wal2json;
 
-import io.slotway.decoder.testkit.Fakes;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.slotway.api.change.Change;
 import io.slotway.api.change.Column;
 import io.slotway.api.change.Lsn;
@@ -11,10 +8,13 @@ import io.slotway.api.change.Transaction;
 import io.slotway.api.change.Tuple;
 import io.slotway.api.decoding.PluginSession;
 import io.slotway.api.types.PgType;
+import io.slotway.api.types.PgTypeNames;
+import io.slotway.decoder.testkit.Fakes;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** What the golden files and the oracle do not reach: origins, chunk boundaries, unknown types, type modifiers. */
 class SessionTest {
@@ -75,17 +75,17 @@ class SessionTest {
     @Test
     void typeModifiersAreWrittenAsFormatTypeWritesThem() {
         int dayToSecond = (1 << 3) | (1 << 10) | (1 << 11) | (1 << 12);
-        assertThat(TypeNames.formatType(PgType.INTERVAL.oid(), ((1 << 2) | (1 << 1)) << 16 | 0xFFFF)).isEqualTo("interval year to month");
-        assertThat(TypeNames.formatType(PgType.INTERVAL.oid(), dayToSecond << 16 | 0xFFFF)).isEqualTo("interval day to second");
-        assertThat(TypeNames.formatType(PgType.INTERVAL.oid(), (1 << 11) << 16 | 0xFFFF)).isEqualTo("interval minute");
-        assertThat(TypeNames.formatType(PgType.INTERVAL_ARRAY.oid(), 0x7FFF << 16 | 6)).isEqualTo("interval(6)[]");
-        assertThat(TypeNames.formatType(PgType.NUMERIC.oid(), (10 << 16 | 2) + 4)).isEqualTo("numeric(10,2)");
-        assertThat(TypeNames.formatType(PgType.BPCHAR_ARRAY.oid(), -1)).isEqualTo("bpchar[]");
-        assertThat(TypeNames.formatType(PgType.CHAR_ARRAY.oid(), -1)).isEqualTo("\"char\"[]");
-        assertThat(TypeNames.formatType(PgType.TIMETZ.oid(), -1)).isEqualTo("time with time zone");
-        assertThat(TypeNames.formatType(PgType.TIMESTAMP.oid(), 0)).isEqualTo("timestamp(0) without time zone");
-        assertThat(TypeNames.formatType(123_456, -1)).isEqualTo("???");
-        assertThat(TypeNames.typname(PgType.INT4_ARRAY.oid())).isEqualTo("_int4");
+        assertThat(PgTypeNames.formatType(PgType.INTERVAL.oid(), ((1 << 2) | (1 << 1)) << 16 | 0xFFFF)).isEqualTo("interval year to month");
+        assertThat(PgTypeNames.formatType(PgType.INTERVAL.oid(), dayToSecond << 16 | 0xFFFF)).isEqualTo("interval day to second");
+        assertThat(PgTypeNames.formatType(PgType.INTERVAL.oid(), (1 << 11) << 16 | 0xFFFF)).isEqualTo("interval minute");
+        assertThat(PgTypeNames.formatType(PgType.INTERVAL_ARRAY.oid(), 0x7FFF << 16 | 6)).isEqualTo("interval(6)[]");
+        assertThat(PgTypeNames.formatType(PgType.NUMERIC.oid(), (10 << 16 | 2) + 4)).isEqualTo("numeric(10,2)");
+        assertThat(PgTypeNames.formatType(PgType.BPCHAR_ARRAY.oid(), -1)).isEqualTo("bpchar[]");
+        assertThat(PgTypeNames.formatType(PgType.CHAR_ARRAY.oid(), -1)).isEqualTo("\"char\"[]");
+        assertThat(PgTypeNames.formatType(PgType.TIMETZ.oid(), -1)).isEqualTo("time with time zone");
+        assertThat(PgTypeNames.formatType(PgType.TIMESTAMP.oid(), 0)).isEqualTo("timestamp(0) without time zone");
+        assertThat(PgTypeNames.formatType(123_456, -1)).isEqualTo("???");
+        assertThat(PgTypeNames.typname(PgType.INT4_ARRAY.oid())).isEqualTo("_int4");
     }
 
     @Test
