@@ -25,12 +25,23 @@ final class DecodingPump {
 
     private final PluginSession plugin;
     private final Lsn startAt;
+    private final DecodingPosition position;
     private final Writer writer = new Writer();
 
     /** @param startAt transactions committed before this LSN (already confirmed) are skipped */
     DecodingPump(PluginSession plugin, Lsn startAt) {
+        this(plugin, startAt, new DecodingPosition(startAt));
+    }
+
+    /**
+     * @param startAt  transactions committed before this LSN (already confirmed) are skipped
+     * @param position moved to the LSN of the record each callback decodes (what the stream's
+     *                 {@code DecodingContext} answers catalog questions as of)
+     */
+    DecodingPump(PluginSession plugin, Lsn startAt, DecodingPosition position) {
         this.plugin = plugin;
         this.startAt = startAt;
+        this.position = position;
     }
 
     /** Decodes one item; returns false when it was skipped as already confirmed. */
@@ -42,12 +53,15 @@ final class DecodingPump {
             }
             writer.target(sink, txn.xid());
             writer.at(txn.firstLsn());
+            position.set(txn.firstLsn());
             plugin.begin(txn, writer);
             for (Entry e : c.entries()) {
                 writer.at(e.lsn());
+                position.set(e.lsn());
                 plugin.change(txn, e.lsn(), e.change(), writer);
             }
             writer.at(txn.endLsn());
+            position.set(txn.commitLsn());
             plugin.commit(txn, writer);
             return true;
         }
@@ -57,6 +71,7 @@ final class DecodingPump {
         }
         writer.target(sink, m.xid());
         writer.at(m.lsn());
+        position.set(m.lsn());
         plugin.message(m.lsn(), m.message(), writer);
         return true;
     }

@@ -164,6 +164,11 @@ public final class ReplicationService implements ReplicationServices {
     }
 
     @Override
+    public java.util.Optional<io.slotway.api.change.Publication> publication(String name, Lsn at) {
+        return wal.publication(name, at);
+    }
+
+    @Override
     public WalStream stream(Lsn from) throws PgException {
         return wal.openStream(from);
     }

@@ -52,6 +52,14 @@ public interface ReplicationServices {
         return true;
     }
 
+    /**
+     * The publication {@code name} as of {@code at} (the last committed definition logged before it), or
+     * empty when it did not exist then.
+     */
+    default java.util.Optional<io.slotway.api.change.Publication> publication(String name, Lsn at) {
+        return java.util.Optional.empty();
+    }
+
     /** Committed items from {@code from} on, in commit order. */
     WalStream stream(Lsn from) throws PgException;
 

@@ -3,6 +3,7 @@ package io.slotway.core.replication;
 import io.slotway.api.PgException;
 import io.slotway.api.SqlState;
 import io.slotway.api.change.Lsn;
+import io.slotway.api.change.Publication;
 import io.slotway.api.decoding.DecodingContext;
 import io.slotway.api.decoding.OutputPlugin;
 import io.slotway.api.decoding.PluginSession;
@@ -18,6 +19,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** PostgreSQL's replication SQL functions over the slots, the WAL and the output plugins. */
@@ -66,7 +68,8 @@ public final class SqlReplicationFunctions implements ReplicationFunctions {
         slot = services.acquire(slotName, session.backendPid());
         List<Object[]> rows = new ArrayList<>();
         try {
-            PluginSession ps = plugin.startup(context(slot.name(), opts, session.format(), !binary, session));
+            DecodingPosition position = new DecodingPosition(slot.confirmedFlush());
+            PluginSession ps = plugin.startup(context(slot.name(), opts, session.format(), !binary, session, position));
             try {
                 if (!binary && ps.binaryOutput()) {
                     throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "logical decoding output plugin \""
@@ -75,7 +78,7 @@ public final class SqlReplicationFunctions implements ReplicationFunctions {
                 }
                 Lsn end = services.flushedLsn();
                 Lsn confirmTo = slot.confirmedFlush();
-                DecodingPump pump = new DecodingPump(ps, slot.confirmedFlush());
+                DecodingPump pump = new DecodingPump(ps, slot.confirmedFlush(), position);
                 try (WalStream wal = services.stream(slot.confirmedFlush())) {
                     while (true) {
                         WalItem item;
@@ -148,8 +151,8 @@ public final class SqlReplicationFunctions implements ReplicationFunctions {
         return rows;
     }
 
-    private static DecodingContext context(String slotName, Map<String, String> options, SessionFormat format,
-                                           boolean textual, SessionContext session) {
+    private DecodingContext context(String slotName, Map<String, String> options, SessionFormat format,
+                                    boolean textual, SessionContext session, DecodingPosition position) {
         Map<String, String> opts = Collections.unmodifiableMap(options);
         return new DecodingContext() {
             @Override public Map<String, String> options() { return opts; }
@@ -157,6 +160,9 @@ public final class SqlReplicationFunctions implements ReplicationFunctions {
             @Override public SessionFormat format() { return format; }
             @Override public boolean textualConsumer() { return textual; }
             @Override public void notice(PgException notice) { session.notice(notice); }
+            @Override public Optional<Publication> publication(String name) {
+                return services.publication(name, position.get());
+            }
         };
     }
 }

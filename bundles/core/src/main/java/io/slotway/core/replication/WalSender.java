@@ -76,14 +76,15 @@ public final class WalSender {
         slot = services.acquire(cmd.slot(), pid);
         try {
             OutputPlugin loaded = services.plugin(slot.plugin());
-            PluginSession plugin = loaded.startup(context(slot.name(), cmd.options(), format, notices));
             Lsn start = cmd.start().isValid() && cmd.start().isAfter(slot.confirmedFlush()) ? cmd.start() : slot.confirmedFlush();
+            DecodingPosition position = new DecodingPosition(start);
+            PluginSession plugin = loaded.startup(context(slot.name(), cmd.options(), format, notices, position));
             LOG.info("starting logical decoding for slot \"{}\" at {}", slot.name(), start);
             out.send(new BackendMessage.CopyBothResponse());
             out.flush();
             sentPtr = start;
             lastReplyNanos = System.nanoTime();
-            DecodingPump pump = new DecodingPump(plugin, start);
+            DecodingPump pump = new DecodingPump(plugin, start, position);
             // A stream from the start point delivers every transaction committed at or after it, whole.
             try (WalStream wal = services.stream(start)) {
                 loop(slot, loaded, wal, pump);
@@ -238,7 +239,7 @@ public final class WalSender {
     }
 
     private DecodingContext context(String slotName, Map<String, String> options, SessionFormat format,
-                                    Consumer<PgException> notices) {
+                                    Consumer<PgException> notices, DecodingPosition position) {
         Map<String, String> opts = Collections.unmodifiableMap(new LinkedHashMap<>(options));
         return new DecodingContext() {
             @Override public Map<String, String> options() { return opts; }
@@ -246,6 +247,9 @@ public final class WalSender {
             @Override public SessionFormat format() { return format; }
             @Override public boolean textualConsumer() { return false; }
             @Override public void notice(PgException notice) { notices.accept(notice); }
+            @Override public java.util.Optional<io.slotway.api.change.Publication> publication(String name) {
+                return services.publication(name, position.get());
+            }
         };
     }
 }
