@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -49,7 +50,11 @@ public final class ReplicationService implements ReplicationServices {
     @Reference
     private SlotManager slotManager;
 
-    private final Map<String, OutputPlugin> plugins = new ConcurrentHashMap<>();
+    /** A plugin service as tracked: the object and its service properties. */
+    private record Served(OutputPlugin plugin, Map<String, Object> properties) {}
+
+    private final Map<String, Served> plugins = new ConcurrentHashMap<>();
+    private final Set<WalSender> senders = ConcurrentHashMap.newKeySet();
     private long walSenderTimeout = DEFAULT_WAL_SENDER_TIMEOUT_MS;
 
     /** For Declarative Services. */
@@ -71,14 +76,14 @@ public final class ReplicationService implements ReplicationServices {
     public void addPlugin(OutputPlugin plugin, Map<String, Object> properties) {
         Object name = properties.get(OutputPlugin.PLUGIN_NAME);
         if (name != null) {
-            plugins.put(name.toString(), plugin);
+            plugins.put(name.toString(), new Served(plugin, Map.copyOf(properties)));
         }
     }
 
     public void removePlugin(OutputPlugin plugin, Map<String, Object> properties) {
         Object name = properties.get(OutputPlugin.PLUGIN_NAME);
         if (name != null) {
-            plugins.remove(name.toString(), plugin);
+            plugins.computeIfPresent(name.toString(), (n, served) -> served.plugin() == plugin ? null : served);
         }
     }
 
@@ -100,8 +105,9 @@ public final class ReplicationService implements ReplicationServices {
     @Override
     public SlotState createSlot(String name, String plugin, boolean temporary, boolean twoPhase, int ownerPid)
             throws PgException {
-        SlotManager.validateName(name);
-        plugin(plugin); // PostgreSQL loads the plugin before it creates the slot
+        // PostgreSQL checks the slot's name and room first, then loads the plugin, then creates the slot.
+        slotManager.checkCreatable(name);
+        plugin(plugin);
         return state(slotManager.create(name, plugin, temporary, twoPhase, ownerPid, wal.flushedLsn()));
     }
 
@@ -150,17 +156,44 @@ public final class ReplicationService implements ReplicationServices {
 
     @Override
     public OutputPlugin plugin(String name) throws PgException {
-        OutputPlugin p = plugins.get(name);
+        Served p = plugins.get(name);
         if (p == null) {
             // What PostgreSQL says when it cannot load the plugin's library.
             throw new PgException("58P01", "could not access file \"" + name + "\": No such file or directory");
         }
-        return p;
+        return p.plugin();
     }
 
     @Override
     public boolean pluginCurrent(String name, OutputPlugin plugin) {
-        return plugins.get(name) == plugin;
+        Served p = plugins.get(name);
+        return p != null && p.plugin() == plugin;
+    }
+
+    @Override
+    public Map<String, Object> pluginProperties(String name) {
+        Served p = plugins.get(name);
+        return p == null ? null : p.properties();
+    }
+
+    @Override
+    public void streamStarted(WalSender sender) {
+        senders.add(sender);
+    }
+
+    @Override
+    public void streamEnded(WalSender sender) {
+        senders.remove(sender);
+    }
+
+    @Override
+    public List<StreamState> streams() {
+        List<StreamState> out = new ArrayList<>();
+        for (WalSender s : senders) {
+            out.add(s.state());
+        }
+        out.sort(java.util.Comparator.comparingInt(StreamState::pid));
+        return out;
     }
 
     @Override

@@ -52,6 +52,28 @@ public interface ReplicationServices {
         return true;
     }
 
+    /** The service properties of the plugin now served under {@code name} (with {@code service.bundleid}), or null. */
+    default java.util.Map<String, Object> pluginProperties(String name) {
+        return null;
+    }
+
+    /**
+     * A stream being served: its backend, slot and plugin, the end of what it sent, and the write, flush
+     * and apply positions its client last reported (INVALID before the first standby status update).
+     */
+    record StreamState(int pid, String slot, String plugin, Lsn sent, Lsn write, Lsn flush, Lsn apply) {}
+
+    /** A {@link WalSender} began streaming (CopyBoth sent). */
+    default void streamStarted(WalSender sender) {}
+
+    /** A {@link WalSender} stopped streaming, however it ended. */
+    default void streamEnded(WalSender sender) {}
+
+    /** The streams being served now, by pid. */
+    default java.util.List<StreamState> streams() {
+        return java.util.List.of();
+    }
+
     /**
      * The publication {@code name} as of {@code at} (the last committed definition logged before it), or
      * empty when it did not exist then.

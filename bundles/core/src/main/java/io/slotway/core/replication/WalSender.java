@@ -42,7 +42,13 @@ public final class WalSender {
     private final int pid;
     private final BlockingQueue<FrontendMessage> inbound = new LinkedBlockingQueue<>();
 
-    private Lsn sentPtr = Lsn.INVALID;
+    private volatile Lsn sentPtr = Lsn.INVALID;
+    /** What the stream serves and what its client last reported, for {@link #state()}. */
+    private volatile String slotName;
+    private volatile String pluginName;
+    private volatile Lsn clientWrite = Lsn.INVALID;
+    private volatile Lsn clientFlush = Lsn.INVALID;
+    private volatile Lsn clientApply = Lsn.INVALID;
     private long lastReplyNanos;
     private boolean waitingForReply;
     private boolean clientDone;
@@ -83,14 +89,18 @@ public final class WalSender {
             out.send(new BackendMessage.CopyBothResponse());
             out.flush();
             sentPtr = start;
+            slotName = slot.name();
+            pluginName = slot.plugin();
             lastReplyNanos = System.nanoTime();
             DecodingPump pump = new DecodingPump(plugin, start, position);
+            services.streamStarted(this);
             // A stream from the start point delivers every transaction committed at or after it, whole.
             try (WalStream wal = services.stream(start)) {
                 loop(slot, loaded, wal, pump);
             } catch (WalReadException e) {
                 throw e.error();
             } finally {
+                services.streamEnded(this);
                 plugin.shutdown();
             }
             if (connectionGone) {
@@ -102,6 +112,11 @@ public final class WalSender {
         } finally {
             services.release(cmd.slot(), pid);
         }
+    }
+
+    /** The stream as the shell's {@code slotway:lag} shows it (pg_stat_replication's positions). */
+    public ReplicationServices.StreamState state() {
+        return new ReplicationServices.StreamState(pid, slotName, pluginName, sentPtr, clientWrite, clientFlush, clientApply);
     }
 
     private void loop(ReplicationServices.SlotState slot, OutputPlugin loaded, WalStream wal, DecodingPump pump)
@@ -191,10 +206,13 @@ public final class WalSender {
             if (data.length < 34) {
                 throw new PgException(SqlState.PROTOCOL_VIOLATION, "insufficient data left in message");
             }
-            b.getLong(); // written
+            long written = b.getLong();
             long flush = b.getLong();
-            b.getLong(); // applied
+            long applied = b.getLong();
             b.getLong(); // client time
+            clientWrite = Lsn.of(written);
+            clientFlush = Lsn.of(flush);
+            clientApply = Lsn.of(applied);
             boolean replyRequested = b.get() != 0;
             lastReplyNanos = System.nanoTime();
             waitingForReply = false;

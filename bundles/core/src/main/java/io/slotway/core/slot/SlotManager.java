@@ -160,18 +160,7 @@ public final class SlotManager {
             throws PgException {
         Slot created;
         synchronized (this) {
-            if (maxSlots <= 0) {
-                throw new PgException(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
-                        "replication slots can only be used if max_replication_slots > 0");
-            }
-            validateName(name);
-            if (slots.containsKey(name)) {
-                throw new PgException(SqlState.DUPLICATE_OBJECT, "replication slot \"" + name + "\" already exists");
-            }
-            if (slots.size() >= maxSlots) {
-                throw new PgException("53400", "all replication slots are in use")
-                        .withHint("Free one or increase max_replication_slots.");
-            }
+            checkCreatable(name);
             State s = new State(name, plugin, temporary, twoPhase, consistentPoint, consistentPoint);
             if (temporary) {
                 s.activePid = ownerPid;
@@ -183,6 +172,26 @@ public final class SlotManager {
         }
         syncRetention();
         return created;
+    }
+
+    /**
+     * What {@link #create} checks before it creates, in PostgreSQL's order (max_replication_slots 0, the
+     * name, already exists, all in use): callers that must do more before creating (load the output
+     * plugin, as PostgreSQL does after these checks) call it first so the errors come in the same order.
+     */
+    public synchronized void checkCreatable(String name) throws PgException {
+        if (maxSlots <= 0) {
+            throw new PgException(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
+                    "replication slots can only be used if max_replication_slots > 0");
+        }
+        validateName(name);
+        if (slots.containsKey(name)) {
+            throw new PgException(SqlState.DUPLICATE_OBJECT, "replication slot \"" + name + "\" already exists");
+        }
+        if (slots.size() >= maxSlots) {
+            throw new PgException("53400", "all replication slots are in use")
+                    .withHint("Free one or increase max_replication_slots.");
+        }
     }
 
     /** Makes {@code pid} the slot's one active consumer (START_REPLICATION, pg_logical_slot_get_changes). */
