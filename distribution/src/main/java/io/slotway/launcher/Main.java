@@ -45,6 +45,13 @@ public final class Main {
     public static void main(String[] args) {
         Path home = Path.of(System.getProperty("slotway.home", ".")).toAbsolutePath().normalize();
         Path cwd = Path.of("").toAbsolutePath();
+        if (args.length > 0 && args[0].equals("shell")) {
+            java.io.BufferedReader stdin = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+            System.exit(ShellClient.run(java.util.Arrays.copyOfRange(args, 1, args.length), home, cwd, stdin,
+                    System.console() != null, System.out, System.err));
+            return;
+        }
         Settings settings;
         try {
             settings = Settings.parse(args, home, cwd);
@@ -126,12 +133,43 @@ public final class Main {
                 log("not resolved: " + b.getSymbolicName() + " " + b.getVersion() + " (" + b.getLocation() + ")");
             }
         }
+        ShellServer shellPort = startShellPort(s, context);
         log("started " + (boot.size() + shell.size()) + " bundles" + (failed > 0 ? " (" + failed + " failed)" : "")
-                + "; server " + s.listen() + ":" + s.port() + ", data " + s.data() + ", conf " + s.conf());
+                + "; server " + s.listen() + ":" + s.port() + ", data " + s.data() + ", conf " + s.conf()
+                + (shellPort != null ? "; shell port 127.0.0.1:" + shellPort.port() : ""));
 
-        FrameworkEvent event = framework.waitForStop(0);
+        FrameworkEvent event;
+        try {
+            event = framework.waitForStop(0);
+        } finally {
+            if (shellPort != null) {
+                shellPort.close();
+            }
+        }
         log("stopped");
         return event.getType() == FrameworkEvent.ERROR ? 1 : 0;
+    }
+
+    /**
+     * The loopback command port for {@code bin/slotway shell} (unless {@code shell.port} is -1). A port
+     * that cannot be bound is logged, not fatal: the server itself is what matters.
+     */
+    private static ShellServer startShellPort(Settings s, BundleContext context) {
+        Path accessFile = s.data().resolve(ShellProtocol.ACCESS_FILE);
+        if (s.shellPort() < 0) {
+            try {
+                Files.deleteIfExists(accessFile); // a crashed run's
+            } catch (IOException e) {
+                log("cannot remove " + accessFile + ": " + e.getMessage());
+            }
+            return null;
+        }
+        try {
+            return ShellServer.start(s.shellPort(), accessFile, new GogoSessions(context));
+        } catch (IOException e) {
+            log("no shell port: cannot listen on 127.0.0.1:" + s.shellPort() + ": " + e.getMessage());
+            return null;
+        }
     }
 
     /**

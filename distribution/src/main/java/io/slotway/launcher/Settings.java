@@ -10,15 +10,18 @@ import java.util.Properties;
  * What one start of Slotway runs with: the command line over {@code conf/slotway.properties}
  * over the defaults. Relative paths are taken from the current directory.
  */
-record Settings(Path home, Path conf, Path data, String listen, int port, boolean shell) {
+record Settings(Path home, Path conf, Path data, String listen, int port, boolean shell, int shellPort) {
 
     static final String DEFAULT_LISTEN = "127.0.0.1";
     static final int DEFAULT_PORT = 5433;
     static final String DEFAULT_DATA = "data";
     static final String PROPERTIES_FILE = "slotway.properties";
+    /** The loopback command port for {@code slotway shell}: 0 = any free port, -1 = none. */
+    static final int DEFAULT_SHELL_PORT = 0;
 
     static final String USAGE = """
             Usage: slotway [OPTIONS]
+                   slotway shell [--data DIR] [--conf DIR] [COMMAND]
                    slotway passwd USER
 
             Starts Slotway (Apache Felix) in the foreground; SIGTERM or Ctrl-C stops it cleanly.
@@ -29,8 +32,12 @@ record Settings(Path home, Path conf, Path data, String listen, int port, boolea
               --data DIR      data directory, relative to the current directory (key: data; default ./data)
               --conf DIR      configuration directory (default: the distribution's conf/)
               --shell         interactive Gogo shell on this terminal (without it, no console)
+              --shell-port N  loopback (127.0.0.1) port for `slotway shell` (key: shell.port; default 0 = any
+                              free port, -1 = none)
               --help          this text
 
+            shell [COMMAND]   runs a Gogo command (e.g. slotway:slots) in the Slotway running on the same
+                              data directory, or reads commands from stdin without one
             passwd USER       reads a password and prints a line for <conf>/users.conf
             """;
 
@@ -49,6 +56,7 @@ record Settings(Path home, Path conf, Path data, String listen, int port, boolea
         String port = null;
         String data = null;
         String conf = null;
+        String shellPort = null;
         boolean shell = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -63,7 +71,7 @@ record Settings(Path home, Path conf, Path data, String listen, int port, boolea
                     return null;
                 }
                 case "--shell" -> shell = true;
-                case "--listen", "--port", "--data", "--conf" -> {
+                case "--listen", "--port", "--data", "--conf", "--shell-port" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
                             throw new UsageException(arg + " needs a value");
@@ -74,6 +82,7 @@ record Settings(Path home, Path conf, Path data, String listen, int port, boolea
                         case "--listen" -> listen = value;
                         case "--port" -> port = value;
                         case "--data" -> data = value;
+                        case "--shell-port" -> shellPort = value;
                         default -> conf = value;
                     }
                 }
@@ -92,6 +101,7 @@ record Settings(Path home, Path conf, Path data, String listen, int port, boolea
         listen = firstNonBlank(listen, file.getProperty("listen"), DEFAULT_LISTEN);
         port = firstNonBlank(port, file.getProperty("port"), Integer.toString(DEFAULT_PORT));
         data = firstNonBlank(data, file.getProperty("data"), DEFAULT_DATA);
+        shellPort = firstNonBlank(shellPort, file.getProperty("shell.port"), Integer.toString(DEFAULT_SHELL_PORT));
 
         int portNumber;
         try {
@@ -102,8 +112,17 @@ record Settings(Path home, Path conf, Path data, String listen, int port, boolea
         if (portNumber < 0 || portNumber > 65535) {
             throw new UsageException("port out of range: " + port);
         }
+        int shellPortNumber;
+        try {
+            shellPortNumber = Integer.parseInt(shellPort.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException("shell port is not a number: " + shellPort);
+        }
+        if (shellPortNumber < -1 || shellPortNumber > 65535) {
+            throw new UsageException("shell port out of range: " + shellPort);
+        }
         return new Settings(home, confDir, cwd.resolve(data.trim()).toAbsolutePath().normalize(),
-                listen.trim(), portNumber, shell);
+                listen.trim(), portNumber, shell, shellPortNumber);
     }
 
     private static String firstNonBlank(String... values) {

@@ -59,4 +59,15 @@ class SettingsTest {
         assertThatThrownBy(() -> Settings.parse(new String[] {"--nope"}, Path.of("/h"), Path.of("/w")))
                 .hasMessageContaining("unknown option");
     }
+
+    @Test
+    void shellPortIsAnyFreePortByDefaultAndMinusOneTurnsItOff(@TempDir Path home) throws Exception {
+        assertThat(Settings.parse(new String[0], home, Path.of("/work")).shellPort()).isZero();
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/slotway.properties"), "shell.port = 7777\n");
+        assertThat(Settings.parse(new String[0], home, Path.of("/work")).shellPort()).isEqualTo(7777);
+        assertThat(Settings.parse(new String[] {"--shell-port", "-1"}, home, Path.of("/work")).shellPort()).isEqualTo(-1);
+        assertThatThrownBy(() -> Settings.parse(new String[] {"--shell-port=-2"}, home, Path.of("/work")))
+                .isInstanceOf(Settings.UsageException.class);
+    }
 }
