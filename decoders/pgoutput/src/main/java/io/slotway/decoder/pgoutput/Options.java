@@ -219,7 +219,7 @@ final class Options {
         }
         while (true) {
             String name;
-            if (value.charAt(i) == '"') {
+            if (i < n && value.charAt(i) == '"') {
                 StringBuilder b = new StringBuilder();
                 i++;
                 while (true) {
