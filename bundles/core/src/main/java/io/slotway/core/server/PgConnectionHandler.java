@@ -339,6 +339,12 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
         @Override public SessionFormat format() { return settings.format(); }
 
         @Override
+        public String currentQuery() {
+            Session s = session;
+            return s != null ? s.currentQuery() : null;
+        }
+
+        @Override
         public void notice(PgException notice) {
             Session s = session;
             if (s != null) {

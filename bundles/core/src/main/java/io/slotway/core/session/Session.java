@@ -50,6 +50,8 @@ public final class Session {
     }
 
     /** A parsed statement: a core command, a source statement, or the empty statement. */
+    private volatile String currentQuery;
+
     private record Statement(String sql, Command command, PreparedQuery prepared, int[] parameterTypes,
                              List<ColumnDescription> columns) {
         boolean empty() {
@@ -206,6 +208,11 @@ public final class Session {
         source.cancel();
     }
 
+    /** The client's current query text, as {@code current_query()} reports it. */
+    public String currentQuery() {
+        return currentQuery;
+    }
+
     /** Ends the session: open work is rolled back. */
     public void close() {
         closeAllPortals();
@@ -215,6 +222,7 @@ public final class Session {
     // ---------------------------------------------------------------- simple query
 
     private void simpleQuery(String sql) {
+        currentQuery = sql;
         // A simple Query discards the unnamed statement and portal, as in PostgreSQL.
         dropUnnamed();
         if (replication != null && ReplicationCommand.isReplicationCommand(sql)) {
@@ -513,6 +521,7 @@ public final class Session {
     private void execute(FrontendMessage.Execute e) throws PgException {
         Portal portal = portal(e.portal());
         Statement statement = portal.statement;
+        currentQuery = statement.sql();
         checkNotFailed(statement.command());
         if (statement.empty()) {
             out.send(new BackendMessage.EmptyQueryResponse());

@@ -119,11 +119,18 @@ final class Ddl {
                 return createSchema(i + 1);
             case "publication":
                 throw notSupported("CREATE PUBLICATION");
-            case "function", "procedure": {
-                int lang = r.topLevel(i, t.size(), "language");
-                String language = lang >= 0 && lang + 1 < t.size() ? t.get(lang + 1).value() : "sql";
-                throw notSupported("CREATE " + what.toUpperCase(Locale.ROOT) + " ... LANGUAGE " + language);
-            }
+            case "function", "procedure":
+                if (!unique && !temp) {
+                    boolean procedure = what.equals("procedure");
+                    return utility(procedure ? "CREATE PROCEDURE" : "CREATE FUNCTION", true,
+                            new Routines(r).createFunction(i + 1, orReplace, procedure));
+                }
+                break;
+            case "event":
+                if (!orReplace && !unique && !temp && r.at(i + 1, "trigger")) {
+                    return utility("CREATE EVENT TRIGGER", true, new Routines(r).createEventTrigger(i + 2));
+                }
+                break;
             case "materialized":
                 throw notSupported("CREATE MATERIALIZED VIEW");
             default:
@@ -227,6 +234,7 @@ final class Ddl {
         }
         String schema = r.schemaOf(qn);
         boolean data = withData;
+        plan.eventTag = "CREATE TABLE AS";
         return utility(data ? "SELECT" : "CREATE TABLE AS", true, s -> {
             if (Catalog.h2Kind(s.connection(), schema, qn.name()) != null) {
                 if (ifNotExists) {
@@ -816,6 +824,9 @@ final class Ddl {
 
     private Plan alter() throws PgException, SQLException {
         String what = t.size() > 1 ? t.get(1).value() : "";
+        if (what.equals("event") && r.at(2, "trigger")) {
+            return utility("ALTER EVENT TRIGGER", true, new Routines(r).alterEventTrigger());
+        }
         switch (what) {
             case "table":
                 return alterTable();
@@ -1096,6 +1107,13 @@ final class Ddl {
 
     private Plan drop() throws PgException, SQLException {
         String what = t.size() > 1 ? t.get(1).value() : "";
+        if (what.equals("function") || what.equals("procedure")) {
+            boolean procedure = what.equals("procedure");
+            return utility(procedure ? "DROP PROCEDURE" : "DROP FUNCTION", true, new Routines(r).dropFunction(procedure));
+        }
+        if (what.equals("event") && r.at(2, "trigger")) {
+            return utility("DROP EVENT TRIGGER", true, new Routines(r).dropEventTrigger());
+        }
         if (!Set.of("table", "view", "sequence", "index", "schema").contains(what)) {
             if (what.equals("publication")) {
                 throw notSupported("DROP PUBLICATION");

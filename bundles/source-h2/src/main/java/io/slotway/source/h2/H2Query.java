@@ -143,6 +143,38 @@ final class H2Query implements PreparedQuery {
             long n = session.runUtility(plan);
             return new H2Cursor(null, results, plan, n);
         }
+        bind(parameters);
+        session.statementStarted();
+        boolean ok = false;
+        try {
+            H2Cursor cursor = run();
+            ok = true;
+            session.statementDone(true);
+            return cursor;
+        } finally {
+            if (!ok) {
+                session.statementDone(false);
+            }
+        }
+    }
+
+    /** Runs a query or DML inside the statement running now (see {@link H2Session#executeNested}). */
+    QueryCursor executeNested(Object[] parameters) throws PgException {
+        bind(parameters);
+        return run();
+    }
+
+    private H2Cursor run() throws PgException {
+        if (plan.kind == Plan.Kind.QUERY) {
+            // H2 runs the whole query here (results are materialised), so the statement is complete.
+            ResultSet rs = session.run(plan, statement, statement::executeQuery);
+            return new H2Cursor(rs, results, plan, -1);
+        }
+        Integer count = session.run(plan, statement, statement::executeUpdate);
+        return new H2Cursor(null, results, plan, count);
+    }
+
+    private void bind(Object[] parameters) throws PgException {
         int given = parameters == null ? 0 : parameters.length;
         if (given != paramTypes.length) {
             throw new PgException(SqlState.PROTOCOL_VIOLATION, "bind message supplies " + given
@@ -160,26 +192,6 @@ final class H2Query implements PreparedQuery {
             }
         } catch (SQLException e) {
             throw session.errors().map(e, plan);
-        }
-        session.statementStarted();
-        boolean ok = false;
-        try {
-            H2Cursor cursor;
-            if (plan.kind == Plan.Kind.QUERY) {
-                // H2 runs the whole query here (results are materialised), so the statement is complete.
-                ResultSet rs = session.run(plan, statement, statement::executeQuery);
-                cursor = new H2Cursor(rs, results, plan, -1);
-            } else {
-                Integer count = session.run(plan, statement, statement::executeUpdate);
-                cursor = new H2Cursor(null, results, plan, count);
-            }
-            ok = true;
-            session.statementDone(true);
-            return cursor;
-        } finally {
-            if (!ok) {
-                session.statementDone(false);
-            }
         }
     }
 

@@ -2,10 +2,12 @@ package io.slotway.source.h2;
 
 import io.slotway.api.PgException;
 import io.slotway.api.SqlState;
+import io.slotway.api.change.Relation;
 import io.slotway.api.source.PreparedQuery;
 import io.slotway.api.source.SessionContext;
 import io.slotway.api.source.SqlSession;
 import io.slotway.api.source.TransactionMode;
+import io.slotway.api.watch.SchemaChange;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,7 +17,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /** One client's session: one H2 connection, autocommit outside a transaction block. */
@@ -40,6 +44,9 @@ final class H2Session implements SqlSession {
     private String schema;
     private String appliedSearchPath;
     private String appliedTimeZone;
+
+    /** A session of the source's own (a watcher setting up): its schema changes are not told to watchers. */
+    boolean internal;
 
     /** While a utility statement runs: whether the transaction open before it has been committed yet. */
     private boolean inUtility;
@@ -213,6 +220,26 @@ final class H2Session implements SqlSession {
         }
     }
 
+    /**
+     * Runs a statement for a watcher inside the statement running now (a schema change's transaction): no
+     * statement boundaries, no commit; what it writes is captured into the open transaction.
+     */
+    List<List<String>> executeNested(String sql, String[] params) throws PgException {
+        Plan plan = null;
+        try {
+            plan = new Rewriter(this, sql).plan();
+            if (plan.kind == Plan.Kind.UTILITY) {
+                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "a schema-change watcher cannot run " + plan.verb
+                        + " inside a schema change");
+            }
+            try (H2Query q = new H2Query(this, plan, null)) {
+                return Watchers.rows(q.executeNested(params), q.columns(), context.format());
+            }
+        } catch (SQLException e) {
+            throw errors.map(e, plan);
+        }
+    }
+
     void notice(String sqlState, String message) {
         context.notice(new PgException(PgException.Severity.NOTICE, sqlState, message, null, null, 0, null));
     }
@@ -243,12 +270,21 @@ final class H2Session implements SqlSession {
         inUtility = true;
         committedBeforeDdl = false;
         try {
+            // What the relations were before, for the watchers (read only when there are some to tell).
+            Map<Long, Capture.Captured> before = internal || !source.watchers.any() ? null : Capture.snapshot(connection);
             long n = plan.utility.run(this);
             capture.statementDone();
             if (committedBeforeDdl) {
                 capture.savepointsGone();
             }
-            source.logSchemaChanges(connection, capture, plan.verb.replaceAll(" \\d+$", ""), plan.sql);
+            String tag = plan.eventTag != null ? plan.eventTag : plan.verb;
+            Map<Long, Relation> changed = new LinkedHashMap<>();
+            source.logSchemaChanges(connection, capture, tag, plan.sql, changed);
+            if (before != null) {
+                String query = context.currentQuery();
+                source.watchers.schemaChanged(this, new SchemaChange(capture.xid(), context.user(), tag, plan.sql,
+                        query != null ? query : plan.sql, currentSchema(), Watchers.objects(before, changed)));
+            }
             capture.forceCommit();
             source.commit(connection, capture);
             return n;

@@ -10,6 +10,7 @@ import io.slotway.api.source.ReplicationFunctions;
 import io.slotway.api.source.SessionContext;
 import io.slotway.api.source.SqlSession;
 import io.slotway.api.source.SqlSource;
+import io.slotway.api.watch.SchemaWatcher;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
@@ -28,6 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.h2.util.JdbcUtils;
 import org.h2.util.Utils;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -104,6 +107,22 @@ public final class H2Source implements SqlSource {
     private final Map<Long, Capture.Captured> relations = new ConcurrentHashMap<>();
     private int commitsSincePrune;
 
+    /** The schema-change watchers told of this source's DDL. */
+    final Watchers watchers = new Watchers(this);
+
+    @Reference(service = SchemaWatcher.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeWatcher")
+    void addWatcher(ServiceReference<SchemaWatcher> ref, SchemaWatcher watcher) {
+        Object name = ref.getProperty(SchemaWatcher.WATCHER_NAME);
+        Bundle b = ref.getBundle();
+        watchers.added(watcher, name == null ? watcher.getClass().getName() : name.toString(),
+                b == null ? "?" : b.getSymbolicName(), b == null ? "?" : b.getVersion().toString());
+    }
+
+    void removeWatcher(SchemaWatcher watcher) {
+        watchers.removed(watcher);
+    }
+
     @Activate
     void activate(Config config) throws PgException {
         start(Paths.get(config.data_dir()), sink, functions);
@@ -133,6 +152,7 @@ public final class H2Source implements SqlSource {
             // One connection stays open for the source's lifetime, so H2 keeps the database open between sessions.
             keeper = connect(url);
             Catalog.init(keeper);
+            Routines.init(keeper);
             Capture.init(keeper);
             try (Statement s = keeper.createStatement()) {
                 for (String[] alias : PgFunctions.ALIASES) {
@@ -145,6 +165,7 @@ public final class H2Source implements SqlSource {
             }
             OPEN.add(url);
             recover();
+            watchers.started();
         } catch (SQLException e) {
             stop();
             throw new PgException(SqlState.CONNECTION_FAILURE, "cannot open the H2 database: " + ErrorMapper.clean(e.getMessage()), e);
@@ -220,6 +241,12 @@ public final class H2Source implements SqlSource {
      * whether there was any.
      */
     boolean logSchemaChanges(Connection c, TxCapture tx, String tag, String statement) throws SQLException, PgException {
+        return logSchemaChanges(c, tx, tag, statement, new java.util.LinkedHashMap<>());
+    }
+
+    /** As {@link #logSchemaChanges(Connection, TxCapture, String, String)}, putting each logged relation's new definition (null: dropped) in {@code logged}. */
+    boolean logSchemaChanges(Connection c, TxCapture tx, String tag, String statement, Map<Long, Relation> changed)
+            throws SQLException, PgException {
         relations.clear();
         Map<Long, Capture.Captured> now = Capture.snapshot(c);
         Map<Long, String> logged = Capture.logged(c);
@@ -231,6 +258,7 @@ public final class H2Source implements SqlSource {
             if (!sig.equals(before)) {
                 tx.schemaChanged(e.getKey(), r, tag != null ? tag : before == null ? "CREATE TABLE" : "ALTER TABLE", statement);
                 Capture.setLogged(c, e.getKey(), sig);
+                changed.put(e.getKey(), r);
                 any = true;
             }
         }
@@ -238,6 +266,7 @@ public final class H2Source implements SqlSource {
             if (!now.containsKey(oid)) {
                 tx.schemaChanged(oid, null, tag != null ? tag : "DROP TABLE", statement);
                 Capture.setLogged(c, oid, null);
+                changed.put(oid, null);
                 any = true;
             }
         }
@@ -343,6 +372,7 @@ public final class H2Source implements SqlSource {
 
     /** Closes the database; sessions still open fail from now on. */
     public synchronized void stop() {
+        watchers.stopped();
         if (keeper != null) {
             try (Statement s = keeper.createStatement()) {
                 s.execute("SHUTDOWN");
@@ -378,6 +408,13 @@ public final class H2Source implements SqlSource {
         } catch (SQLException e) {
             throw new PgException(SqlState.CONNECTION_FAILURE, "cannot open an H2 session: " + ErrorMapper.clean(e.getMessage()), e);
         }
+    }
+
+    /** A session of the source's own (as the superuser, default settings) whose schema changes watchers are not told of. */
+    SqlSession openInternalSession() throws PgException {
+        H2Session s = (H2Session) openSession(new Watchers.InternalContext());
+        s.internal = true;
+        return s;
     }
 
     /**

@@ -23,9 +23,23 @@ public final class PgFunctions {
         {"pg_decode", "decode"},
         {"pg_encode", "encode"},
         {"pg_setval", "setval"},
+        {"pg_session_user", "sessionUser"},
+        {"current_query", "currentQuery"},
     };
 
     private PgFunctions() {}
+
+    /** {@code current_user}, {@code session_user}, {@code current_role}: the user the client logged in as. */
+    public static String sessionUser(java.sql.Connection c) {
+        H2Session s = Capture.sessionOf(c);
+        return s == null ? "postgres" : s.context().user();
+    }
+
+    /** {@code current_query()}: the client's current query text as it sent it. */
+    public static String currentQuery(java.sql.Connection c) {
+        H2Session s = Capture.sessionOf(c);
+        return s == null ? null : s.context().currentQuery();
+    }
 
     public static String md5(String text) throws NoSuchAlgorithmException {
         if (text == null) {

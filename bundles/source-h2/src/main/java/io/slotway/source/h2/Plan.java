@@ -30,6 +30,8 @@ final class Plan {
     /** SELECT, INSERT, UPDATE, DELETE, MERGE for QUERY/DML; the whole tag for UTILITY. */
     String verb;
     String h2Sql;
+    /** For UTILITY: the command tag event triggers see when it differs from {@link #verb} ({@code CREATE TABLE AS} for {@code SELECT n}). */
+    String eventTag;
     Positions positions = new Positions();
     /** Types the statement's context gives to parameters ($n → type of the column it is compared with or stored in). */
     final Map<Integer, ColumnType> paramTypes = new HashMap<>();

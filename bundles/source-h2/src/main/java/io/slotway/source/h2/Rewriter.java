@@ -504,6 +504,11 @@ final class Rewriter {
             plan.functionColumnTypes.putAll(ReplicationSql.TABLE_COLUMNS.get(w));
             return i;
         }
+        if (!call && !qualified && tok.kind() == Token.Kind.IDENTIFIER
+                && (w.equals("current_user") || w.equals("session_user") || w.equals("current_role"))) {
+            out.append("public.pg_session_user()", tok.start());
+            return i;
+        }
         if (call && !qualified && FUNCTION_RENAMES.containsKey(w)) {
             out.append(FUNCTION_RENAMES.get(w), tok.start());
             return i;

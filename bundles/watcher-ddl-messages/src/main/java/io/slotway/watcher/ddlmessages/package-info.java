@@ -1,0 +1,2 @@
+/** Schema changes as logical decoding messages (private: nothing exported). */
+package io.slotway.watcher.ddlmessages;
