@@ -30,6 +30,11 @@ public final class SlotwayProcess implements AutoCloseable {
     }
 
     static SlotwayProcess start(Path work, String... extraArgs) throws IOException {
+        return start(distribution(), work, extraArgs);
+    }
+
+    /** As {@link #start(Path, String...)}, from the distribution directory {@code dist} (e.g. a copy a test changed). */
+    static SlotwayProcess start(Path dist, Path work, String... extraArgs) throws IOException {
         int port = PgOracle.freePort();
         if (Files.exists(work)) {
             try (var paths = Files.walk(work)) {
@@ -40,7 +45,7 @@ public final class SlotwayProcess implements AutoCloseable {
         }
         Files.createDirectories(work);
         Path log = work.resolve("slotway.log");
-        Process p = launch(work.resolve("data"), port, log, extraArgs);
+        Process p = launch(dist, work.resolve("data"), port, log, extraArgs);
         SlotwayProcess slotway = new SlotwayProcess(p, port, log);
         try {
             awaitReady(p, port, log);
@@ -53,7 +58,16 @@ public final class SlotwayProcess implements AutoCloseable {
 
     /** Starts the distribution's bin/slotway on 127.0.0.1:{@code port} with {@code data}, logging to {@code log}. */
     public static Process launch(Path data, int port, Path log, String... extraArgs) throws IOException {
-        Path dist = Paths.get(System.getProperty("slotway.distribution", "../distribution/target/slotway"));
+        return launch(distribution(), data, port, log, extraArgs);
+    }
+
+    /** The assembled distribution the suites run ({@code -Dslotway.distribution}). */
+    public static Path distribution() {
+        return Paths.get(System.getProperty("slotway.distribution", "../distribution/target/slotway"));
+    }
+
+    /** Starts {@code dist}'s bin/slotway on 127.0.0.1:{@code port} with {@code data}, logging to {@code log}. */
+    public static Process launch(Path dist, Path data, int port, Path log, String... extraArgs) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(dist.resolve("bin/slotway").toString(),
                 "--listen", "127.0.0.1", "--port", Integer.toString(port), "--data", data.toString()));
         cmd.addAll(List.of(extraArgs));
