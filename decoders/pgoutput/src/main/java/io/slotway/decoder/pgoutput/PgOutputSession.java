@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * One stream of pgoutput (its {@code output_plugin_private} and the transaction's {@code PGOutputTxnData}):
@@ -95,50 +97,37 @@ final class PgOutputSession implements PluginSession {
 
     private void insert(Transaction txn, Change.Insert i, OutputWriter out) throws PgException {
         Relation rel = i.relation();
-        if (!RelationCache.publishable(rel)) {
-            return;
-        }
-        RelationCache.Entry e = cache.get(rel);
-        if (!e.insert) {
-            return;
-        }
-        sendBegin(txn, out);
-        sendSchema(e, out);
-        out.prepareWrite(true);
-        Proto.insert(out, rel, i.newTuple(), values);
-        out.write(true);
+        send(txn, rel, e -> e.insert, out, w -> Proto.insert(w, rel, i.newTuple(), values));
     }
 
     private void update(Transaction txn, Change.Update u, OutputWriter out) throws PgException {
         Relation rel = u.relation();
-        if (!RelationCache.publishable(rel)) {
-            return;
-        }
-        RelationCache.Entry e = cache.get(rel);
-        if (!e.update) {
-            return;
-        }
-        sendBegin(txn, out);
-        sendSchema(e, out);
-        out.prepareWrite(true);
-        Proto.update(out, rel, u.oldTuple(), u.newTuple(), values);
-        out.write(true);
+        send(txn, rel, e -> e.update, out, w -> Proto.update(w, rel, u.oldTuple(), u.newTuple(), values));
     }
 
     private void delete(Transaction txn, Change.Delete d, OutputWriter out) throws PgException {
         Relation rel = d.relation();
+        // PostgreSQL skips a DELETE without an old tuple ("didn't send DELETE change because of missing oldtuple")
+        send(txn, rel, e -> e.delete && d.oldTuple() != null, out, w -> Proto.delete(w, rel, d.oldTuple(), values));
+    }
+
+    /**
+     * A row change of {@code rel}, when it is a publishable table whose entry says {@code sent}: BEGIN if
+     * not yet sent, the Relation if not yet sent, then the message {@code body} writes.
+     */
+    private void send(Transaction txn, Relation rel, Predicate<RelationCache.Entry> sent, OutputWriter out,
+                      Consumer<OutputWriter> body) throws PgException {
         if (!RelationCache.publishable(rel)) {
             return;
         }
         RelationCache.Entry e = cache.get(rel);
-        // PostgreSQL skips a DELETE without an old tuple ("didn't send DELETE change because of missing oldtuple")
-        if (!e.delete || d.oldTuple() == null) {
+        if (!sent.test(e)) {
             return;
         }
         sendBegin(txn, out);
         sendSchema(e, out);
         out.prepareWrite(true);
-        Proto.delete(out, rel, d.oldTuple(), values);
+        body.accept(out);
         out.write(true);
     }
 
