@@ -1,5 +1,6 @@
 package io.slotway.core.replication;
 
+import io.slotway.api.PgException;
 import io.slotway.api.change.Change;
 import io.slotway.api.change.Lsn;
 import io.slotway.api.change.Transaction;
@@ -45,7 +46,7 @@ final class DecodingPump {
     }
 
     /** Decodes one item; returns false when it was skipped as already confirmed. */
-    boolean feed(WalItem item, Sink sink) {
+    boolean feed(WalItem item, Sink sink) throws PgException {
         if (item instanceof WalItem.Committed c) {
             Transaction txn = c.transaction();
             if (txn.commitLsn().isBefore(startAt)) {

@@ -118,7 +118,10 @@ final class Ddl {
             case "schema":
                 return createSchema(i + 1);
             case "publication":
-                throw notSupported("CREATE PUBLICATION");
+                if (!orReplace && !unique && !temp) {
+                    return utility("CREATE PUBLICATION", true, new Publications(r).create(i + 1));
+                }
+                break;
             case "function", "procedure":
                 if (!unique && !temp) {
                     boolean procedure = what.equals("procedure");
@@ -827,6 +830,9 @@ final class Ddl {
         if (what.equals("event") && r.at(2, "trigger")) {
             return utility("ALTER EVENT TRIGGER", true, new Routines(r).alterEventTrigger());
         }
+        if (what.equals("publication")) {
+            return utility("ALTER PUBLICATION", true, new Publications(r).alter());
+        }
         switch (what) {
             case "table":
                 return alterTable();
@@ -1116,7 +1122,7 @@ final class Ddl {
         }
         if (!Set.of("table", "view", "sequence", "index", "schema").contains(what)) {
             if (what.equals("publication")) {
-                throw notSupported("DROP PUBLICATION");
+                return utility("DROP PUBLICATION", true, new Publications(r).drop());
             }
             throw notSupported("DROP " + what.toUpperCase(Locale.ROOT));
         }

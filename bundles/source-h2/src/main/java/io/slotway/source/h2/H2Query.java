@@ -143,6 +143,9 @@ final class H2Query implements PreparedQuery {
             long n = session.runUtility(plan);
             return new H2Cursor(null, results, plan, n);
         }
+        if (plan.target != null && (plan.verb.equals("UPDATE") || plan.verb.equals("DELETE"))) {
+            session.checkReplicaIdentity(plan);
+        }
         bind(parameters);
         session.statementStarted();
         boolean ok = false;

@@ -310,6 +310,15 @@ final class H2Session implements SqlSession {
         }
     }
 
+    /** An UPDATE or DELETE on a table published for it needs a replica identity (PostgreSQL's CheckCmdReplicaIdentity). */
+    void checkReplicaIdentity(Plan plan) throws PgException {
+        try {
+            Publications.checkReplicaIdentity(connection, plan.target, source.relation(connection, plan.target.oid()), plan.verb);
+        } catch (SQLException e) {
+            throw errors.map(e, plan);
+        }
+    }
+
     void checkWritable(Plan plan) throws PgException {
         if (readOnly && inBlock && plan.writes) {
             throw new PgException(SqlState.READ_ONLY_SQL_TRANSACTION, "cannot execute " + plan.verb.replaceAll(" \\d+$", "")

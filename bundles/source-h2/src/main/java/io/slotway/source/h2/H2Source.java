@@ -153,6 +153,7 @@ public final class H2Source implements SqlSource {
             keeper = connect(url);
             Catalog.init(keeper);
             Routines.init(keeper);
+            Publications.init(keeper);
             Capture.init(keeper);
             try (Statement s = keeper.createStatement()) {
                 for (String[] alias : PgFunctions.ALIASES) {
@@ -270,6 +271,7 @@ public final class H2Source implements SqlSource {
                 any = true;
             }
         }
+        any |= Publications.logChanges(c, tx);
         relations.clear();
         return any;
     }
@@ -453,6 +455,7 @@ public final class H2Source implements SqlSource {
                 @Override public long xid() { return xid; }
                 @Override public void add(io.slotway.api.change.Change change) { }
                 @Override public void schemaChanged(long relationOid, Relation after, String commandTag, String statement) { }
+                @Override public void publicationChanged(String name, io.slotway.api.change.Publication after) { }
                 @Override public Lsn prepare(long sourceSeq, Instant commitTime) { return Lsn.of(1); }
                 @Override public void committed() { }
                 @Override public void abort() { }

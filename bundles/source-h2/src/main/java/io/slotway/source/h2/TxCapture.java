@@ -163,6 +163,14 @@ final class TxCapture {
         forceCommit = true;
     }
 
+    /** Records a publication's new definition (null: dropped) in this transaction. */
+    void publicationChanged(String name, io.slotway.api.change.Publication after) throws PgException {
+        flush();
+        log().publicationChanged(name, after);
+        logged = true;
+        forceCommit = true;
+    }
+
     /** Makes the transaction one that is logged even without changes (DDL). */
     void forceCommit() {
         forceCommit = true;

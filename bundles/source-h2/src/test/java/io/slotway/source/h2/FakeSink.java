@@ -64,6 +64,15 @@ final class FakeSink implements ChangeSink {
             }
         }
 
+        /** Publication definitions logged, by name, in order (null: dropped). */
+        final List<java.util.Map.Entry<String, io.slotway.api.change.Publication>> publications = new ArrayList<>();
+
+        @Override
+        public void publicationChanged(String name, io.slotway.api.change.Publication after) {
+            check("open");
+            publications.add(new java.util.AbstractMap.SimpleEntry<>(name, after));
+        }
+
         @Override
         public void schemaChanged(long relationOid, Relation after, String commandTag, String statement) {
             check("open");

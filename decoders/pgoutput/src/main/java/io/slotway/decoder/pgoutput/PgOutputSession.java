@@ -52,21 +52,17 @@ final class PgOutputSession implements PluginSession {
     }
 
     @Override
-    public void change(Transaction txn, Lsn lsn, Change change, OutputWriter out) {
-        try {
-            if (change instanceof Change.Insert i) {
-                insert(txn, i, out);
-            } else if (change instanceof Change.Update u) {
-                update(txn, u, out);
-            } else if (change instanceof Change.Delete d) {
-                delete(txn, d, out);
-            } else if (change instanceof Change.Truncate t) {
-                truncate(txn, t, out);
-            } else if (change instanceof Change.Message m) {
-                message(txn, lsn, m, out);
-            }
-        } catch (PgException e) {
-            throw new DecodingError(e);
+    public void change(Transaction txn, Lsn lsn, Change change, OutputWriter out) throws PgException {
+        if (change instanceof Change.Insert i) {
+            insert(txn, i, out);
+        } else if (change instanceof Change.Update u) {
+            update(txn, u, out);
+        } else if (change instanceof Change.Delete d) {
+            delete(txn, d, out);
+        } else if (change instanceof Change.Truncate t) {
+            truncate(txn, t, out);
+        } else if (change instanceof Change.Message m) {
+            message(txn, lsn, m, out);
         }
     }
 

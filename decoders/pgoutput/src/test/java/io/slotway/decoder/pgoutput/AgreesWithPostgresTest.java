@@ -253,8 +253,6 @@ class AgreesWithPostgresTest {
             }
         } catch (PgException e) {
             return List.of(e.sqlState() + ": " + e.getMessage());
-        } catch (DecodingError e) {
-            return List.of(e.error().sqlState() + ": " + e.error().getMessage());
         }
         return new Render().all(out.messages);
     }

@@ -50,7 +50,7 @@ class SessionTest {
         return new TestContext("proto_version", "1", "publication_names", pubs).with(defined);
     }
 
-    private void txn(PluginSession s, String origin, Change... changes) {
+    private void txn(PluginSession s, String origin, Change... changes) throws PgException {
         Transaction txn = new Transaction(++xid, Lsn.of(lsn), Lsn.of(lsn + 0x80), Lsn.of(lsn + 0xA0), Instant.EPOCH, origin);
         s.begin(txn, out);
         for (Change c : changes) {
@@ -60,7 +60,7 @@ class SessionTest {
         lsn += 0x100;
     }
 
-    private void txn(PluginSession s, Change... changes) {
+    private void txn(PluginSession s, Change... changes) throws PgException {
         txn(s, null, changes);
     }
 
@@ -107,9 +107,9 @@ class SessionTest {
         s.message(Lsn.of(1), new Change.Message(false, "m", new byte[0]), out);
         txn(s, ins(CATALOG, 1));
         assertThat(out.messages).isEmpty();
-        assertThatThrownBy(() -> txn(s, ins(U, 1))).isInstanceOfSatisfying(DecodingError.class, e -> {
-            assertThat(e.error().sqlState()).isEqualTo("42704");
-            assertThat(e.error().getMessage()).isEqualTo("publication \"nope\" does not exist");
+        assertThatThrownBy(() -> txn(s, ins(U, 1))).isInstanceOfSatisfying(PgException.class, e -> {
+            assertThat(e.sqlState()).isEqualTo("42704");
+            assertThat(e.getMessage()).isEqualTo("publication \"nope\" does not exist");
         });
     }
 
@@ -119,7 +119,7 @@ class SessionTest {
         PluginSession s = start(context);
         txn(s, ins(T, 1));
         context.publications.clear();
-        assertThatThrownBy(() -> txn(s, ins(T, 2))).isInstanceOf(DecodingError.class)
+        assertThatThrownBy(() -> txn(s, ins(T, 2))).isInstanceOf(PgException.class)
                 .hasMessage("publication \"p\" does not exist");
     }
 

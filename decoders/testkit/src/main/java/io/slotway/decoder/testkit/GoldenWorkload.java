@@ -270,7 +270,7 @@ public final class GoldenWorkload {
     }
 
     /** Feeds the stream to a session as core does. */
-    public static void replay(PluginSession session, List<Step> steps, OutputWriter out) {
+    public static void replay(PluginSession session, List<Step> steps, OutputWriter out) throws io.slotway.api.PgException {
         long lsn = 0x3000000L;
         for (Step step : steps) {
             if (step instanceof Message m) {

@@ -232,13 +232,13 @@ class AgreesWithPostgresTest {
     private static List<String> plugin(String... options) {
         Fakes.Context context = new Fakes.Context(Fakes.options(options));
         PluginSession session;
+        Fakes.Writer out = new Fakes.Writer();
         try {
             session = new Wal2Json().startup(context);
+            GoldenWorkload.replay(session, steps(), out);
         } catch (PgException e) {
             return List.of(e.sqlState() + ": " + e.getMessage());
         }
-        Fakes.Writer out = new Fakes.Writer();
-        GoldenWorkload.replay(session, steps(), out);
         List<String> lines = new ArrayList<>(out.lines());
         for (PgException n : context.notices()) {
             lines.add("WARNING " + n.sqlState() + ": " + n.getMessage());
