@@ -67,6 +67,15 @@ public final class Settings {
         define("synchronous_commit", "on", false, Context.USER, "Sets the current transaction's synchronization level.");
         define("jit", "off", false, Context.USER, "Allow JIT compilation.");
         define("work_mem", "4MB", false, Context.USER, "Sets the maximum memory to be used for query workspaces.");
+        // What replication clients check (AWS DMS, Debezium): Slotway is always a logical publisher.
+        define("wal_level", "logical", false, Context.POSTMASTER, "Sets the level of information written to the WAL.");
+        define("max_replication_slots", "10", false, Context.POSTMASTER, "Sets the maximum number of simultaneously defined replication slots.");
+        define("max_wal_senders", "10", false, Context.POSTMASTER, "Sets the maximum number of simultaneously running WAL sender processes.");
+        define("wal_sender_timeout", "1min", false, Context.SIGHUP, "Sets the maximum time to wait for WAL replication.");
+        define("logical_decoding_work_mem", "64MB", false, Context.USER, "Sets the maximum memory to be used for logical decoding.");
+        define("max_slot_wal_keep_size", "-1", false, Context.SIGHUP, "Sets the maximum WAL size that can be reserved by replication slots.");
+        define("track_commit_timestamp", "off", false, Context.POSTMASTER, "Collects transaction commit time.");
+        define("hot_standby", "on", false, Context.POSTMASTER, "Allows connections and queries during recovery.");
     }
 
     private static void define(String name, String value, boolean report, Context context, String description) {
