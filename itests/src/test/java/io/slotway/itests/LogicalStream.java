@@ -39,6 +39,9 @@ public final class LogicalStream implements Runnable {
     /** A row as received: its id, the LSN of its transaction's commit message, the session that got it. */
     public record Row(long id, long commitLsn, int session) {}
 
+    /** A message of the stream as received (its text, its XLogData LSN, the session that got it). */
+    public record Line(String text, long lsn, int session) {}
+
     /** One START_REPLICATION: the slot's confirmed_flush_lsn just before, and how it ended. */
     public static final class Session {
         public final int index;
@@ -69,6 +72,9 @@ public final class LogicalStream implements Runnable {
     /** Why START_REPLICATION (or the connection before it) failed: "SQLSTATE message". */
     public final List<String> startErrors = new CopyOnWriteArrayList<>();
     public volatile Throwable crashed;
+    /** Every message received, in order, when {@link #keepLines} was called before {@link #start}; else empty. */
+    public final List<Line> lines = new CopyOnWriteArrayList<>();
+    private volatile boolean keepLines;
 
     public LogicalStream(String host, int port, String slot, boolean wal2json, Map<String, Object> options) {
         this.host = host;
@@ -76,6 +82,12 @@ public final class LogicalStream implements Runnable {
         this.slot = slot;
         this.wal2json = wal2json;
         this.options = options;
+    }
+
+    /** Also keeps every message's text in {@link #lines} (off by default). */
+    public LogicalStream keepLines() {
+        keepLines = true;
+        return this;
     }
 
     public Thread start() {
@@ -171,6 +183,9 @@ public final class LogicalStream implements Runnable {
             buf.get(bytes);
             String text = new String(bytes, StandardCharsets.UTF_8);
             LogSequenceNumber at = s.getLastReceiveLSN();
+            if (keepLines) {
+                lines.add(new Line(text, at.asLong(), session.index));
+            }
             boolean commit;
             Matcher m;
             if (wal2json) {
