@@ -195,6 +195,18 @@ public sealed interface BackendMessage {
         }
     }
 
+    /** CopyOutResponse: the overall format (0 text, 1 binary) and the same format for each of {@code columns}. */
+    record CopyOutResponse(int format, int columns) implements BackendMessage {
+        @Override public byte type() { return Backend.COPY_OUT_RESPONSE; }
+        @Override public void writeBody(ByteBuf out) {
+            out.writeByte(format);
+            out.writeShort(columns);
+            for (int i = 0; i < columns; i++) {
+                out.writeShort(format);
+            }
+        }
+    }
+
     record CopyData(byte[] data) implements BackendMessage {
         @Override public byte type() { return Backend.COPY_DATA; }
         @Override public void writeBody(ByteBuf out) { out.writeBytes(data); }

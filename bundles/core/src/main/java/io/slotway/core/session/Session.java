@@ -10,6 +10,9 @@ import io.slotway.api.source.TransactionMode;
 import io.slotway.api.sql.PgLexer;
 import io.slotway.api.types.PgType;
 import io.slotway.api.types.PgValues;
+import io.slotway.core.copy.CopyFormatter;
+import io.slotway.core.copy.CopyOptions;
+import io.slotway.core.copy.CopyStatement;
 import io.slotway.core.pgwire.BackendMessage;
 import io.slotway.core.pgwire.BackendMessage.Field;
 import io.slotway.core.pgwire.FrontendMessage;
@@ -273,6 +276,10 @@ public final class Session {
             runCommand(command, multi, null);
             return;
         }
+        if (CopyStatement.isCopy(sql)) {
+            copy(sql);
+            return;
+        }
         ensureTransaction();
         try (PreparedQuery prepared = source.prepare(sql, new int[0])) {
             List<ColumnDescription> columns = prepared.columns();
@@ -282,6 +289,143 @@ public final class Session {
             try (QueryCursor cursor = prepared.execute(new Object[0])) {
                 long n = sendRows(cursor, columns, new short[0], 0);
                 out.send(new BackendMessage.CommandComplete(cursor.commandTag(n)));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- COPY
+
+    /**
+     * {@code COPY ... TO STDOUT}: the rows come from the source as a SELECT of the columns (so they are
+     * read from the transaction's snapshot when one is in force) and go out as CopyOutResponse, one
+     * CopyData per row, CopyDone and {@code COPY n}, in PostgreSQL 15's text, CSV or binary format.
+     */
+    private void copy(String sql) throws PgException {
+        CopyStatement c = CopyStatement.parse(sql);
+        String hint = "Anyone can COPY to stdout or from stdin. psql's \\copy command also works for anyone.";
+        // PostgreSQL checks these before anything else (DoCopy). Slotway never reads or writes server files
+        // or runs programs, so every role gets the answer PostgreSQL gives a role without those privileges.
+        if (c.target().equals("program")) {
+            throw new PgException(PgException.Severity.ERROR, SqlState.INSUFFICIENT_PRIVILEGE, "must be superuser or have "
+                    + "privileges of the pg_execute_server_program role to COPY to or from an external program", null, hint,
+                    0, null);
+        }
+        if (c.target().equals("file")) {
+            throw new PgException(PgException.Severity.ERROR, SqlState.INSUFFICIENT_PRIVILEGE, c.from()
+                    ? "must be superuser or have privileges of the pg_read_server_files role to COPY from a file"
+                    : "must be superuser or have privileges of the pg_write_server_files role to COPY to a file", null,
+                    hint, 0, null);
+        }
+        if (c.from()) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "COPY FROM STDIN is not supported by Slotway")
+                    .withHint("Slotway is a replication source; load data with INSERT.");
+        }
+        CopyOptions options = CopyOptions.process(c.options(), false);
+        ensureTransaction();
+        List<String> names;
+        String select;
+        String relation = c.table() == null ? null : c.table();
+        if (c.table() != null) {
+            String qualified = io.slotway.api.sql.PgIdentifiers.quoteQualified(c.schema(), c.table());
+            List<String> all = new ArrayList<>();
+            try (PreparedQuery star = source.prepare("SELECT * FROM " + qualified, new int[0])) {
+                for (ColumnDescription d : star.columns()) {
+                    all.add(d.name());
+                }
+            } catch (PgException e) {
+                throw e.withPosition(0); // PostgreSQL reports COPY's relation without a position
+            }
+            if (c.columns() == null) {
+                names = all;
+            } else {
+                names = new ArrayList<>();
+                for (String col : c.columns()) {
+                    if (!all.contains(col)) {
+                        throw new PgException(SqlState.UNDEFINED_COLUMN,
+                                "column \"" + col + "\" of relation \"" + relation + "\" does not exist");
+                    }
+                    if (names.contains(col)) {
+                        throw new PgException(SqlState.DUPLICATE_COLUMN, "column \"" + col + "\" specified more than once");
+                    }
+                    names.add(col);
+                }
+            }
+            if (options.forceQuote() != null) {
+                for (String col : options.forceQuote()) {
+                    if (!all.contains(col)) {
+                        throw new PgException(SqlState.UNDEFINED_COLUMN,
+                                "column \"" + col + "\" of relation \"" + relation + "\" does not exist");
+                    }
+                    if (!names.contains(col)) {
+                        throw new PgException("42P10", "FORCE_QUOTE column \"" + col + "\" not referenced by COPY");
+                    }
+                }
+            }
+            StringBuilder b = new StringBuilder("SELECT ");
+            for (int i = 0; i < names.size(); i++) {
+                b.append(i == 0 ? "" : ", ").append(io.slotway.api.sql.PgIdentifiers.quote(names.get(i)));
+            }
+            select = names.isEmpty() ? "SELECT FROM " + qualified : b.append(" FROM ").append(qualified).toString();
+        } else {
+            select = c.query();
+            names = null;
+        }
+        PreparedQuery prepared;
+        try {
+            prepared = source.prepare(select, new int[0]);
+        } catch (PgException e) {
+            if (c.query() != null && e.position() > 0) {
+                throw e.withPosition(e.position() + sql.codePointCount(0, c.queryOffset()));
+            }
+            throw e;
+        }
+        try (prepared) {
+            List<ColumnDescription> columns = prepared.columns();
+            if (c.query() != null) {
+                if (columns.isEmpty()) {
+                    throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "COPY query must have a RETURNING clause");
+                }
+                names = new ArrayList<>();
+                for (ColumnDescription d : columns) {
+                    names.add(d.name());
+                }
+                if (options.forceQuote() != null) {
+                    for (String col : options.forceQuote()) {
+                        if (!names.contains(col)) {
+                            throw new PgException(SqlState.UNDEFINED_COLUMN, "column \"" + col + "\" does not exist");
+                        }
+                    }
+                }
+            }
+            List<PgType> types = new ArrayList<>();
+            boolean[] force = new boolean[columns.size()];
+            for (int i = 0; i < columns.size(); i++) {
+                types.add(columns.get(i).type());
+                force[i] = options.forceQuoteAll()
+                        || (options.forceQuote() != null && options.forceQuote().contains(names.get(i)));
+            }
+            CopyFormatter formatter = new CopyFormatter(options, types, force, settings.format());
+            try (QueryCursor cursor = prepared.execute(new Object[0])) {
+                out.send(new BackendMessage.CopyOutResponse(options.binary() ? 1 : 0, columns.size()));
+                byte[] header = formatter.header(names);
+                if (header != null) {
+                    out.send(new BackendMessage.CopyData(header));
+                }
+                long n = 0;
+                Object[] row;
+                while ((row = cursor.next()) != null) {
+                    if (cancelRequested) {
+                        throw canceled();
+                    }
+                    out.send(new BackendMessage.CopyData(formatter.row(row)));
+                    n++;
+                }
+                byte[] trailer = formatter.trailer();
+                if (trailer != null) {
+                    out.send(new BackendMessage.CopyData(trailer));
+                }
+                out.send(new BackendMessage.CopyDone());
+                out.send(new BackendMessage.CommandComplete("COPY " + n));
             }
         }
     }
