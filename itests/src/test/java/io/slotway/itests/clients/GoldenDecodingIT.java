@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,10 @@ class GoldenDecodingIT {
             {"w2j_v1_opts", "wal2json", "include-xids=1 include-timestamp=1 include-lsn=1 include-typmod=1 "
                     + "include-type-oids=1 include-not-null=1 include-pk=1 pretty-print=1"},
             {"w2j_v2", "wal2json", "format-version=2"},
+            {"w2j_v2_opts", "wal2json", "format-version=2 include-xids=1 include-timestamp=1 include-lsn=1 include-type-oids=1 "
+                    + "include-typmod=1 include-not-null=1 include-pk=1 include-default=1"},
+            {"pgo_v1", "pgoutput", "proto_version=1 publication_names=gw_pub,gw_pub_ins"},
+            {"pgo_v2_bin_msg", "pgoutput", "proto_version=2 publication_names=gw_pub,gw_pub_ins messages=true binary=true"},
     };
 
     private static Path out;
@@ -71,23 +76,28 @@ class GoldenDecodingIT {
     }
 
     private static Server capture(String name, int port, String db) throws Exception {
-        psql(port, db, PsqlConformanceIT.withoutPublications(PsqlConformanceIT.golden("setup.sql")));
+        psql(port, db, PsqlConformanceIT.golden("setup.sql"));
         // one slot through SQL, one through the replication protocol
         psql(port, db, "SELECT 'created', slot_name FROM pg_create_logical_replication_slot('td_default', 'test_decoding')");
         recvlogical(port, db, "--slot=td_opts", "--create-slot", "-P", "test_decoding");
         for (String[] slot : SLOTS) {
-            if (slot[1].equals("wal2json")) {
-                psql(port, db, "SELECT 'created', slot_name FROM pg_create_logical_replication_slot('" + slot[0] + "', 'wal2json')");
+            if (!slot[1].equals("test_decoding")) {
+                psql(port, db, "SELECT 'created', slot_name FROM pg_create_logical_replication_slot('" + slot[0] + "', '"
+                        + slot[1] + "')");
             }
         }
-        // and one through pgjdbc's replication API (legacy CREATE_REPLICATION_SLOT syntax)
+        // and some through pgjdbc's replication API (legacy CREATE_REPLICATION_SLOT syntax)
         try (Connection rc = replicationConnection(port, db)) {
             rc.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot().logical().withSlotName("td_jdbc")
                     .withOutputPlugin("test_decoding").make();
+            rc.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot().logical().withSlotName("pgo_jdbc")
+                    .withOutputPlugin("pgoutput").make();
         }
         psql(port, db, workloadWithoutOtherPlugins());
         String end = psql(port, db, "SELECT pg_current_wal_lsn()").trim();
-        jdbcStream(port, db, "td_jdbc", LogSequenceNumber.valueOf(end), out.resolve(name + ".td_jdbc.txt"));
+        jdbcStream(port, db, "td_jdbc", LogSequenceNumber.valueOf(end), out.resolve(name + ".td_jdbc.txt"), Map.of());
+        jdbcStream(port, db, "pgo_jdbc", LogSequenceNumber.valueOf(end), out.resolve(name + ".pgo_jdbc.bin"),
+                Map.of("proto_version", "1", "publication_names", "gw_pub,gw_pub_ins"));
         for (String[] slot : SLOTS) {
             StringBuilder sqlOpts = new StringBuilder();
             List<String> recvOpts = new ArrayList<>();
@@ -99,10 +109,11 @@ class GoldenDecodingIT {
                     recvOpts.add(kv);
                 }
             }
-            String peek = psql(port, db, "SELECT lsn, xid, data FROM pg_logical_slot_peek_changes('" + slot[0] + "', '" + end
-                    + "', NULL" + sqlOpts + ")", "-F", "\t");
+            boolean binary = slot[1].equals("pgoutput");
+            String peek = psql(port, db, "SELECT lsn, xid, " + (binary ? "encode(data, 'hex')" : "data") + " FROM pg_logical_slot_peek_"
+                    + (binary ? "binary_" : "") + "changes('" + slot[0] + "', '" + end + "', NULL" + sqlOpts + ")", "-F", "\t");
             Files.writeString(out.resolve(name + "." + slot[0] + ".peek.tsv"), peek, StandardCharsets.UTF_8);
-            Path file = out.resolve(name + "." + slot[0] + ".txt");
+            Path file = out.resolve(name + "." + slot[0] + (binary ? ".bin" : ".txt"));
             Files.deleteIfExists(file);
             List<String> args = new ArrayList<>(List.of("--slot=" + slot[0], "--start", "--endpos=" + end, "--no-loop",
                     "-f", file.toString()));
@@ -123,11 +134,16 @@ class GoldenDecodingIT {
     }
 
     /** Reads a slot with pgjdbc's PGReplicationStream up to {@code end}, a line per message, then drops it. */
-    private static void jdbcStream(int port, String db, String slot, LogSequenceNumber end, Path file) throws Exception {
-        StringBuilder text = new StringBuilder();
+    private static void jdbcStream(int port, String db, String slot, LogSequenceNumber end, Path file, Map<String, String> options)
+            throws Exception {
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
         try (Connection rc = replicationConnection(port, db)) {
-            PGReplicationStream stream = rc.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
-                    .withSlotName(slot).withStatusInterval(1, TimeUnit.SECONDS).start();
+            var builder = rc.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
+                    .withSlotName(slot).withStatusInterval(1, TimeUnit.SECONDS);
+            for (Map.Entry<String, String> o : options.entrySet()) {
+                builder = builder.withSlotOption(o.getKey(), o.getValue());
+            }
+            PGReplicationStream stream = builder.start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (stream.getLastReceiveLSN().asLong() < end.asLong()) {
                 assertThat(System.nanoTime()).as("pgjdbc stream reached %s", end).isLessThan(deadline);
@@ -136,8 +152,8 @@ class GoldenDecodingIT {
                     Thread.sleep(10);
                     continue;
                 }
-                text.append(new String(buf.array(), buf.arrayOffset() + buf.position(), buf.remaining(),
-                        StandardCharsets.UTF_8)).append('\n');
+                text.write(buf.array(), buf.arrayOffset() + buf.position(), buf.remaining());
+                text.write('\n'); // as pg_recvlogical -f writes each message
                 stream.setFlushedLSN(stream.getLastReceiveLSN());
                 stream.setAppliedLSN(stream.getLastReceiveLSN());
             }
@@ -145,7 +161,7 @@ class GoldenDecodingIT {
             stream.close();
             rc.unwrap(PGConnection.class).getReplicationAPI().dropReplicationSlot(slot);
         }
-        Files.writeString(file, text, StandardCharsets.UTF_8);
+        Files.write(file, text.toByteArray());
     }
 
     /** workload.sql as it is (its pg_logical_emit_message calls are part of what test_decoding shows). */
@@ -170,7 +186,12 @@ class GoldenDecodingIT {
 
     private static String normalised(Path file) throws Exception {
         Path script = Paths.get(System.getProperty("slotway.shared", "../../shared")).resolve("pg-reference/golden/normalise.py");
-        Process p = new ProcessBuilder("python3", script.toString(), file.toString()).redirectErrorStream(true).start();
+        List<String> cmd = new ArrayList<>(List.of("python3", script.toString()));
+        if (file.getFileName().toString().contains("pgo_")) {
+            cmd.add("--pgoutput");
+        }
+        cmd.add(file.toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(text).isZero();
@@ -210,6 +231,25 @@ class GoldenDecodingIT {
     void wal2jsonFormatTwoStreamsWhatPostgresStreams() throws Exception {
         sameAfterNormalising("w2j_v2.txt");
         sameAfterNormalising("w2j_v2.peek.tsv");
+    }
+
+    @Test
+    void wal2jsonFormatTwoWithEveryIncludeOptionStreamsWhatPostgresStreams() throws Exception {
+        sameAfterNormalising("w2j_v2_opts.txt");
+        sameAfterNormalising("w2j_v2_opts.peek.tsv");
+    }
+
+    @Test
+    void pgoutputProtocolOneSendsWhatPostgresSends() throws Exception {
+        sameAfterNormalising("pgo_v1.bin");
+        sameAfterNormalising("pgo_v1.peek.tsv");
+        sameAfterNormalising("pgo_jdbc.bin");
+    }
+
+    @Test
+    void pgoutputProtocolTwoWithBinaryAndMessagesSendsWhatPostgresSends() throws Exception {
+        sameAfterNormalising("pgo_v2_bin_msg.bin");
+        sameAfterNormalising("pgo_v2_bin_msg.peek.tsv");
     }
 
     @Test

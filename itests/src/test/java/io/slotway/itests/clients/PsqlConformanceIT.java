@@ -2,7 +2,6 @@ package io.slotway.itests.clients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.slotway.api.sql.PgLexer;
 import io.slotway.testkit.PgOracle;
 import io.slotway.testkit.Psql;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +35,7 @@ class PsqlConformanceIT {
     static void runGoldenSqlOnBoth() throws Exception {
         PgOracle pg = PgOracle.get();
         pgDatabase = pg.createDatabase("conformance");
-        String setup = withoutPublications(golden("setup.sql"));
+        String setup = golden("setup.sql");
         String dml = workloadDml();
         for (String script : List.of(setup, dml)) {
             Psql.Result onPg = Psql.run(pg.host(), pg.port(), "postgres", pgDatabase, script, "-v", "ON_ERROR_STOP=1", "-q");
@@ -52,17 +51,6 @@ class PsqlConformanceIT {
     static String golden(String name) throws Exception {
         Path shared = Paths.get(System.getProperty("slotway.shared", "../../shared"));
         return Files.readString(shared.resolve("pg-reference/golden").resolve(name), StandardCharsets.UTF_8);
-    }
-
-    /** setup.sql without its CREATE PUBLICATION statements (publications belong to the replication work). */
-    static String withoutPublications(String sql) throws Exception {
-        StringBuilder out = new StringBuilder();
-        for (String statement : PgLexer.splitStatements(sql)) {
-            if (!statement.toUpperCase().contains("CREATE PUBLICATION")) {
-                out.append(statement).append(";\n");
-            }
-        }
-        return out.toString();
     }
 
     /** Sections 1 to 11 of workload.sql: every INSERT, UPDATE, DELETE, TRUNCATE and ALTER TABLE. */

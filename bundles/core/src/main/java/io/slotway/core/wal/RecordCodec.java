@@ -183,6 +183,13 @@ final class RecordCodec {
                     col.writeSInt32(3, c.typmod());
                     col.writeBool(4, c.key());
                     col.writeBool(5, c.notNull());
+                    if (c.defaultExpr() != null) {
+                        col.writeString(6, c.defaultExpr());
+                    }
+                    // written only when it differs from key, so records of older builds read the same
+                    if (c.primaryKey() != c.key()) {
+                        col.writeBool(7, c.primaryKey());
+                    }
                 }));
             }
         });
@@ -443,6 +450,8 @@ final class RecordCodec {
         int typmod = 0;
         boolean key = false;
         boolean notNull = false;
+        String defaultExpr = null;
+        Boolean primaryKey = null;
         for (int tag; (tag = in.readTag()) != 0; ) {
             switch (WireFormat.getTagFieldNumber(tag)) {
                 case 1 -> name = in.readString();
@@ -450,10 +459,12 @@ final class RecordCodec {
                 case 3 -> typmod = in.readSInt32();
                 case 4 -> key = in.readBool();
                 case 5 -> notNull = in.readBool();
+                case 6 -> defaultExpr = in.readString();
+                case 7 -> primaryKey = in.readBool();
                 default -> in.skipField(tag);
             }
         }
-        return new Column(name, type, typmod, key, notNull);
+        return new Column(name, type, typmod, key, notNull, defaultExpr, primaryKey != null ? primaryKey : key);
     }
 
     static Schema decodeSchema(byte[] payload) throws IOException {

@@ -149,12 +149,15 @@ final class Capture {
                 }
             }
         }
+        Set<String> primaryKey = rel.replicaIdentity() == 'd' ? keys : primaryKeyColumns(c, rel);
+        Map<Short, String> defaults = Catalog.defaults(c, oid);
         List<Column> cols = new ArrayList<>();
         ColumnType[] types = new ColumnType[rel.attributes().size()];
         String[] names = new String[types.length];
         int i = 0;
         for (Catalog.Attribute a : rel.attributes()) {
-            cols.add(new Column(a.name(), a.type().type().oid(), a.type().typmod(), keys.contains(a.name()), notNull.contains(a.name())));
+            cols.add(new Column(a.name(), a.type().type().oid(), a.type().typmod(), keys.contains(a.name()), notNull.contains(a.name()),
+                    defaults.get(a.attnum()), primaryKey.contains(a.name())));
             types[i] = a.type();
             names[i] = a.name();
             i++;
@@ -166,19 +169,9 @@ final class Capture {
     private static Set<String> identityColumns(Connection c, Catalog.Relation rel) throws SQLException {
         Set<String> out = new HashSet<>();
         if (rel.replicaIdentity() == 'd') {
-            try (PreparedStatement p = c.prepareStatement("SELECT k.COLUMN_NAME FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS tc"
-                    + " JOIN INFORMATION_SCHEMA.KEY_COLUMN_USAGE k ON k.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA"
-                    + " AND k.CONSTRAINT_NAME = tc.CONSTRAINT_NAME WHERE tc.TABLE_SCHEMA = ? AND tc.TABLE_NAME = ?"
-                    + " AND tc.CONSTRAINT_TYPE = 'PRIMARY KEY'")) {
-                p.setString(1, rel.schema());
-                p.setString(2, rel.name());
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
-                }
-            }
-        } else if (rel.replicaIdentity() == 'i' && rel.replicaIndex() != null) {
+            return primaryKeyColumns(c, rel);
+        }
+        if (rel.replicaIdentity() == 'i' && rel.replicaIndex() != null) {
             try (PreparedStatement p = c.prepareStatement("SELECT COLUMN_NAME FROM INFORMATION_SCHEMA.KEY_COLUMN_USAGE"
                     + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND CONSTRAINT_NAME = ?")) {
                 p.setString(1, rel.schema());
@@ -207,13 +200,35 @@ final class Capture {
         return out;
     }
 
+    /** The primary key's columns (empty without one). */
+    private static Set<String> primaryKeyColumns(Connection c, Catalog.Relation rel) throws SQLException {
+        Set<String> out = new HashSet<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT k.COLUMN_NAME FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS tc"
+                + " JOIN INFORMATION_SCHEMA.KEY_COLUMN_USAGE k ON k.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA"
+                + " AND k.CONSTRAINT_NAME = tc.CONSTRAINT_NAME WHERE tc.TABLE_SCHEMA = ? AND tc.TABLE_NAME = ?"
+                + " AND tc.CONSTRAINT_TYPE = 'PRIMARY KEY'")) {
+            p.setString(1, rel.schema());
+            p.setString(2, rel.name());
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
     /** A stable text form of a relation's definition, to tell whether it changed since it was last logged. */
     static String signature(Relation r) {
         StringBuilder b = new StringBuilder();
         b.append(r.schema()).append('\u0001').append(r.name()).append('\u0001').append(r.replicaIdentity());
         for (Column col : r.columns()) {
             b.append('\u0002').append(col.name()).append('\u0001').append(col.typeOid()).append('\u0001').append(col.typmod())
-                    .append('\u0001').append(col.key() ? 'k' : '-').append(col.notNull() ? 'n' : '-');
+                    .append('\u0001').append(col.key() ? 'k' : '-').append(col.notNull() ? 'n' : '-')
+                    .append(col.primaryKey() ? 'p' : '-');
+            if (col.defaultExpr() != null) {
+                b.append('\u0001').append(col.defaultExpr());
+            }
         }
         return b.toString();
     }

@@ -8,7 +8,9 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What H2 cannot keep: each relation's stable OID and replica identity, and each column's declared
@@ -47,6 +49,9 @@ final class Catalog {
                     + " next_attnum INTEGER NOT NULL, UNIQUE (nspname, relname))");
             s.execute("CREATE TABLE IF NOT EXISTS " + SCHEMA + ".attributes (reloid BIGINT NOT NULL, attnum SMALLINT NOT NULL,"
                     + " attname VARCHAR NOT NULL, typoid INTEGER NOT NULL, typmod INTEGER NOT NULL, PRIMARY KEY (reloid, attnum))");
+            // Column defaults as PostgreSQL prints them back (pg_get_expr(adbin, adrelid)); see PgExprText.
+            s.execute("CREATE TABLE IF NOT EXISTS " + SCHEMA + ".attrdef (reloid BIGINT NOT NULL, attnum SMALLINT NOT NULL,"
+                    + " adsrc VARCHAR NOT NULL, PRIMARY KEY (reloid, attnum))");
         }
     }
 
@@ -173,7 +178,33 @@ final class Catalog {
         insertAttribute(c, oid, new Attribute(column, (short) attnum, type));
     }
 
+    /** Sets (or, with null, removes) a column's default as PostgreSQL prints it. */
+    static void setDefault(Connection c, long oid, String column, String adsrc) throws SQLException {
+        update(c, "DELETE FROM " + SCHEMA + ".attrdef WHERE reloid = ? AND attnum = (SELECT attnum FROM " + SCHEMA
+                + ".attributes WHERE reloid = ? AND attname = ?)", oid, oid, column);
+        if (adsrc != null) {
+            update(c, "INSERT INTO " + SCHEMA + ".attrdef (reloid, attnum, adsrc) SELECT reloid, attnum, ? FROM " + SCHEMA
+                    + ".attributes WHERE reloid = ? AND attname = ?", adsrc, oid, column);
+        }
+    }
+
+    /** Each column's default as PostgreSQL prints it, by attribute number. */
+    static Map<Short, String> defaults(Connection c, long oid) throws SQLException {
+        Map<Short, String> out = new HashMap<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT attnum, adsrc FROM " + SCHEMA + ".attrdef WHERE reloid = ?")) {
+            p.setLong(1, oid);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getShort(1), rs.getString(2));
+                }
+            }
+        }
+        return out;
+    }
+
     static void dropColumn(Connection c, long oid, String column) throws SQLException {
+        update(c, "DELETE FROM " + SCHEMA + ".attrdef WHERE reloid = ? AND attnum = (SELECT attnum FROM " + SCHEMA
+                + ".attributes WHERE reloid = ? AND attname = ?)", oid, oid, column);
         update(c, "DELETE FROM " + SCHEMA + ".attributes WHERE reloid = ? AND attname = ?", oid, column);
     }
 
@@ -196,6 +227,7 @@ final class Catalog {
     }
 
     static void drop(Connection c, long oid) throws SQLException {
+        update(c, "DELETE FROM " + SCHEMA + ".attrdef WHERE reloid = ?", oid);
         update(c, "DELETE FROM " + SCHEMA + ".attributes WHERE reloid = ?", oid);
         update(c, "DELETE FROM " + SCHEMA + ".relations WHERE oid = ?", oid);
     }

@@ -11,8 +11,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -207,6 +209,9 @@ final class Ddl {
             s.execute(h2.toString());
             Catalog.prune(s.connection());
             long oid = Catalog.create(s.connection(), schema, table, 'r', b.attributes);
+            for (Map.Entry<String, String> d : b.defaults.entrySet()) {
+                Catalog.setDefault(s.connection(), oid, d.getKey(), d.getValue());
+            }
             if (!temp) {
                 Capture.install(s.connection(), schema, table, oid);
             }
@@ -287,6 +292,8 @@ final class Ddl {
         final List<String> constraints = new ArrayList<>();
         final List<String> before = new ArrayList<>();
         final List<Catalog.Attribute> attributes = new ArrayList<>();
+        /** Column defaults as PostgreSQL prints them (null values: DEFAULT NULL, which PostgreSQL does not store). */
+        final Map<String, String> defaults = new LinkedHashMap<>();
         final Set<String> usedNames = new HashSet<>();
         short nextAttnum = 1;
 
@@ -318,6 +325,7 @@ final class Ddl {
                 String as = type.type() == PgType.INT8 ? "BIGINT" : type.type() == PgType.INT2 ? "SMALLINT" : "INTEGER";
                 before.add("CREATE SEQUENCE " + q + " AS " + as);
                 def.append(" DEFAULT nextval(").append(H2Literals.quote(schema + "." + seq)).append(") NOT NULL");
+                defaults.put(name, PgExprText.nextval(schema, seq));
             }
             String pendingName = null;
             int k = p.next();
@@ -347,6 +355,10 @@ final class Ddl {
                         end++;
                     }
                     def.append(" DEFAULT ").append(defaultExpr(k + 1, end, type));
+                    String adsrc = PgExprText.deparse(t, k + 1, end, type);
+                    if (adsrc != null) {
+                        defaults.put(name, adsrc);
+                    }
                     k = end;
                 } else if (tok.isWord("primary") && r.at(k + 1, "key")) {
                     constraints.add("CONSTRAINT " + H2Literals.quoteIdent(pendingName != null ? pendingName : uniqueName(table + "_pkey"))
@@ -958,6 +970,9 @@ final class Ddl {
                         s.execute("ALTER TABLE " + h2Table + " ADD " + c);
                     }
                     Catalog.addColumn(s.connection(), rel.oid(), column, b.attributes.get(0).type());
+                    if (b.defaults.containsKey(column)) {
+                        Catalog.setDefault(s.connection(), rel.oid(), column, b.defaults.get(column));
+                    }
                 };
             }
             case "drop": {
@@ -1002,6 +1017,7 @@ final class Ddl {
                 k++;
                 String h2Action;
                 ColumnType retype = null;
+                int defaultFrom = -1;
                 if (r.at(k, "type") || (r.at(k, "set") && r.at(k + 1, "data") && r.at(k + 2, "type"))) {
                     k += r.at(k, "type") ? 1 : 3;
                     TypeNames.Parsed p = TypeNames.parse(t, k);
@@ -1014,8 +1030,10 @@ final class Ddl {
                     Rewriter.Out out = new Rewriter.Out(null);
                     r.expr(out, k + 2, to);
                     h2Action = "SET DEFAULT " + out;
+                    defaultFrom = k + 2;
                 } else if (r.at(k, "drop") && r.at(k + 1, "default")) {
                     h2Action = "DROP DEFAULT";
+                    defaultFrom = to;
                 } else if (r.at(k, "set") && r.at(k + 1, "not") && r.at(k + 2, "null")) {
                     h2Action = "SET NOT NULL";
                 } else if (r.at(k, "drop") && r.at(k + 1, "not") && r.at(k + 2, "null")) {
@@ -1024,6 +1042,8 @@ final class Ddl {
                     throw notSupported("ALTER TABLE ... ALTER COLUMN " + (k < to ? t.get(k).text().toUpperCase(Locale.ROOT) : ""));
                 }
                 ColumnType newType = retype;
+                int defFrom = defaultFrom;
+                int defTo = to;
                 return (s, rel, h2Table) -> {
                     Catalog.Attribute a = rel.attribute(column);
                     if (a == null) {
@@ -1036,6 +1056,10 @@ final class Ddl {
                     s.execute("ALTER TABLE " + h2Table + " ALTER COLUMN " + H2Literals.quoteIdent(column) + " " + h2Action);
                     if (newType != null) {
                         Catalog.retypeColumn(s.connection(), rel.oid(), column, newType);
+                    }
+                    if (defFrom >= 0) {
+                        Catalog.setDefault(s.connection(), rel.oid(), column,
+                                defFrom == defTo ? null : PgExprText.deparse(t, defFrom, defTo, a.type()));
                     }
                 };
             }

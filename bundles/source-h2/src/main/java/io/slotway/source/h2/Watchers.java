@@ -44,6 +44,8 @@ final class Watchers {
     private final List<Active> active = new CopyOnWriteArrayList<>();
     /** Watchers bound while the source was not running, activated when it starts. */
     private final Map<SchemaWatcher, Active> waiting = new LinkedHashMap<>();
+    /** Watcher services bound now: one removed before its activation ran is not activated. */
+    private final java.util.Set<SchemaWatcher> bound = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private boolean running;
 
     Watchers(H2Source source) {
@@ -61,6 +63,7 @@ final class Watchers {
     /** A watcher service arrived. */
     void added(SchemaWatcher watcher, String name, String bundle, String version) {
         Active a = new Active(watcher, name, bundle, version);
+        bound.add(watcher);
         synchronized (this) {
             if (!running) {
                 waiting.put(watcher, a);
@@ -72,6 +75,7 @@ final class Watchers {
 
     /** A watcher service left: it is told of nothing committed after this. */
     void removed(SchemaWatcher watcher) {
+        bound.remove(watcher);
         synchronized (this) {
             if (waiting.remove(watcher) != null) {
                 return;
@@ -115,6 +119,9 @@ final class Watchers {
     private void activate(Active a) {
         source.ddlLock.lock();
         try {
+            if (!bound.contains(a.watcher())) {
+                return; // removed meanwhile (removal takes the DDL lock too, so it cannot slip in after this)
+            }
             try (SqlSession session = source.openInternalSession()) {
                 a.watcher().activate(new SetupContext(session));
             }

@@ -253,8 +253,12 @@ final class FormatV1Session extends Wal2JsonSession {
                 positions.add(comma).add(Integer.toString(i + 1));
             }
             if (!replident && options.includeDefault) {
-                // Slotway's relations carry no default expressions: written as wal2json writes a column without one
-                defaults.add(comma).add("null");
+                defaults.add(comma);
+                if (c.defaultExpr() == null) {
+                    defaults.add("null");
+                } else {
+                    defaults.json(c.defaultExpr());
+                }
             }
             values.add(comma);
             value(values, c, value);

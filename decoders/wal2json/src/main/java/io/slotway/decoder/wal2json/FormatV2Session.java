@@ -156,7 +156,7 @@ final class FormatV2Session extends Wal2JsonSession {
             b.add("]");
         } else {
             if (change instanceof Change.Update) {
-                if (pkColumns != null || identityIndex) {
+                if (identityIndex || (r.hasKey() && r.replicaIdentity() != 'i')) {
                     b.add(",\"identity\":[");
                     tuple(b, r, newTuple, Kind.IDENTITY);
                     b.add("]");
@@ -224,8 +224,12 @@ final class FormatV2Session extends Wal2JsonSession {
                 b.add(",\"position\":").add(Integer.toString(i + 1));
             }
             if (kind == Kind.CHANGE && options.includeDefault) {
-                // Slotway's relations carry no default expressions: written as wal2json writes a column without one
-                b.add(",\"default\":null");
+                b.add(",\"default\":");
+                if (c.defaultExpr() == null) {
+                    b.add("null");
+                } else {
+                    b.json(c.defaultExpr());
+                }
             }
             b.add("}");
         }

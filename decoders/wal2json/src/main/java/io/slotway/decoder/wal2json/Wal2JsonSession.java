@@ -110,16 +110,17 @@ abstract class Wal2JsonSession implements PluginSession {
     }
 
     /**
-     * The primary key's columns ({@code rd_pkindex}, {@code INDEX_ATTR_BITMAP_PRIMARY_KEY}), or null when the
-     * table has none. Slotway's relation marks the replica identity's columns: for DEFAULT and NOTHING these
-     * are the primary key's; for USING INDEX the index's, which need not be the primary key, so such a table
-     * is taken to have no primary key; for FULL the columns the source marked (none: no key is known).
+     * The primary key's columns ({@code rd_pkindex}, {@code INDEX_ATTR_BITMAP_PRIMARY_KEY}: whatever the
+     * replica identity), or null when the table has none.
      */
     static boolean[] primaryKeyColumns(Relation r) {
-        if (r.replicaIdentity() == 'i' || !r.hasKey()) {
-            return null;
+        boolean[] b = new boolean[r.columns().size()];
+        boolean any = false;
+        for (int i = 0; i < b.length; i++) {
+            b[i] = r.columns().get(i).primaryKey();
+            any |= b[i];
         }
-        return keyFlags(r);
+        return any ? b : null;
     }
 
     private static boolean[] keyFlags(Relation r) {
