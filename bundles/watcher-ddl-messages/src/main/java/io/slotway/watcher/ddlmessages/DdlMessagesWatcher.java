@@ -26,7 +26,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * <pre>
  * {"command_tag":"ALTER TABLE","statement":"ALTER TABLE t ADD c text","user":"postgres","schema":"public","xid":741,
  *  "objects":[{"action":"alter","oid":16390,"schema":"public","name":"t","replica_identity":"d",
- *              "columns":[{"name":"id","type":"integer","type_oid":23,"typmod":-1,"not_null":true,"key":true}, ...]}]}
+ *              "columns":[{"name":"id","type":"integer","type_oid":23,"typmod":-1,"not_null":true,"key":true,
+ *                          "primary_key":true}, {"name":"v", ..., "default":"'x'::text"}]}]}
  * </pre>
  *
  * An object's {@code action} is {@code create}, {@code alter} or {@code drop}; a dropped one has no
@@ -98,6 +99,10 @@ public final class DdlMessagesWatcher implements SchemaWatcher {
                         g.writeNumberField("typmod", c.typmod());
                         g.writeBooleanField("not_null", c.notNull());
                         g.writeBooleanField("key", c.key());
+                        g.writeBooleanField("primary_key", c.primaryKey());
+                        if (c.defaultExpr() != null) {
+                            g.writeStringField("default", c.defaultExpr());
+                        }
                         g.writeEndObject();
                     }
                     g.writeEndArray();
