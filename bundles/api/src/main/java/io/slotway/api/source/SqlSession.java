@@ -32,6 +32,26 @@ public interface SqlSession extends AutoCloseable {
 
     void releaseSavepoint(String name) throws PgException;
 
+    /**
+     * Opens a read snapshot of everything committed now (PostgreSQL's exported snapshot): under the
+     * source's commit lock, pins a view that sees every committed transaction and calls {@code anchor}
+     * for the LSN it stands for. Called outside a transaction block. Sources that cannot share a
+     * snapshot refuse with 0A000.
+     */
+    default SourceSnapshot exportSnapshot(SnapshotAnchor anchor) throws PgException {
+        throw new PgException(io.slotway.api.SqlState.FEATURE_NOT_SUPPORTED, "this source cannot export snapshots");
+    }
+
+    /**
+     * Makes the open transaction block read through {@code snapshot} ({@code SET TRANSACTION SNAPSHOT},
+     * or {@code SNAPSHOT 'use'}) until it ends: its queries (and COPY) see exactly what the snapshot sees.
+     * Core calls it before the block's first query. The session holds the snapshot until the block ends,
+     * even if its exporter closes it sooner.
+     */
+    default void useSnapshot(SourceSnapshot snapshot) throws PgException {
+        throw new PgException(io.slotway.api.SqlState.FEATURE_NOT_SUPPORTED, "this source cannot import snapshots");
+    }
+
     /** Asks the statement running now, on another thread, to stop with 57014. */
     void cancel();
 

@@ -15,6 +15,12 @@ final class BackendRegistry {
     private final SecureRandom random = new SecureRandom();
     private final AtomicInteger nextPid = new AtomicInteger(1000 + new SecureRandom().nextInt(30000));
     private final Map<Integer, Entry> backends = new ConcurrentHashMap<>();
+    private final io.slotway.core.session.ExportedSnapshots snapshots = new io.slotway.core.session.ExportedSnapshots();
+
+    /** The server's exported snapshots. */
+    io.slotway.core.session.ExportedSnapshots snapshots() {
+        return snapshots;
+    }
 
     /** Registers a backend; returns {pid, secret}. */
     int[] register(Runnable cancel) {

@@ -279,7 +279,7 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
                 replication = new ReplicationContext(replicationMode == Replication.PHYSICAL, processId, database,
                         replicationServices);
             }
-            Session s = new Session(sql, settings, this, replication);
+            Session s = new Session(sql, settings, this, replication, registry.snapshots());
             send(new BackendMessage.AuthenticationOk());
             for (Map.Entry<String, String> e : settings.drainReports().entrySet()) {
                 send(new BackendMessage.ParameterStatus(e.getKey(), e.getValue()));

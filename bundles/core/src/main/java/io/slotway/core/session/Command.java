@@ -32,6 +32,9 @@ public sealed interface Command {
     /** SET TRANSACTION / SET SESSION CHARACTERISTICS AS TRANSACTION. */
     record SetTransaction(TransactionMode mode, boolean session) implements Command {}
 
+    /** SET TRANSACTION SNAPSHOT 'id': import an exported snapshot. */
+    record SetTransactionSnapshot(String id) implements Command {}
+
     /** RESET name; {@code name} null means RESET ALL. */
     record Reset(String name) implements Command {}
 
@@ -303,6 +306,11 @@ public sealed interface Command {
                 acceptWord("session");
             }
             if (acceptWord("transaction")) {
+                if (acceptWord("snapshot")) {
+                    String id = value();
+                    end();
+                    return new SetTransactionSnapshot(id);
+                }
                 return new SetTransaction(transactionMode(), false);
             }
             if (!local && peek() != null && peek().isWord("characteristics")) {

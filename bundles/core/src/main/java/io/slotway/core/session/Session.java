@@ -5,6 +5,7 @@ import io.slotway.api.SqlState;
 import io.slotway.api.source.ColumnDescription;
 import io.slotway.api.source.PreparedQuery;
 import io.slotway.api.source.QueryCursor;
+import io.slotway.api.source.SourceSnapshot;
 import io.slotway.api.source.SqlSession;
 import io.slotway.api.source.TransactionMode;
 import io.slotway.api.sql.PgLexer;
@@ -103,16 +104,28 @@ public final class Session {
     /** A FATAL error was sent: the connection must close after this message. */
     private boolean closeAfterMessage;
     private TransactionMode nextTransactionMode;
+    /** The server's exported snapshots. */
+    private final ExportedSnapshots snapshots;
+    /** The snapshot this replication connection exported, valid until its next command; or null. */
+    private String exportedSnapshot;
+    /** A query ran in the open transaction (PostgreSQL's FirstSnapshotSet): too late to set its snapshot. */
+    private boolean queried;
 
     public Session(SqlSession source, Settings settings, Output out) {
         this(source, settings, out, null);
     }
 
     public Session(SqlSession source, Settings settings, Output out, ReplicationContext replication) {
+        this(source, settings, out, replication, new ExportedSnapshots());
+    }
+
+    public Session(SqlSession source, Settings settings, Output out, ReplicationContext replication,
+                   ExportedSnapshots snapshots) {
         this.source = source;
         this.settings = settings;
         this.out = out;
         this.replication = replication;
+        this.snapshots = snapshots;
     }
 
     /**
@@ -218,6 +231,7 @@ public final class Session {
 
     /** Ends the session: open work is rolled back. */
     public void close() {
+        withdrawExported();
         closeAllPortals();
         source.close();
     }
@@ -226,6 +240,8 @@ public final class Session {
 
     private void simpleQuery(String sql) {
         currentQuery = sql;
+        // An exported snapshot lives until the exporting connection's next command, as in PostgreSQL.
+        withdrawExported();
         // A simple Query discards the unnamed statement and portal, as in PostgreSQL.
         dropUnnamed();
         if (replication != null && ReplicationCommand.isReplicationCommand(sql)) {
@@ -281,6 +297,7 @@ public final class Session {
             return;
         }
         ensureTransaction();
+        queried = true;
         try (PreparedQuery prepared = source.prepare(sql, new int[0])) {
             List<ColumnDescription> columns = prepared.columns();
             if (!columns.isEmpty()) {
@@ -322,6 +339,7 @@ public final class Session {
         }
         CopyOptions options = CopyOptions.process(c.options(), false);
         ensureTransaction();
+        queried = true;
         List<String> names;
         String select;
         String relation = c.table() == null ? null : c.table();
@@ -520,12 +538,72 @@ public final class Session {
             throw new PgException(SqlState.INTERNAL_ERROR,
                     "CREATE_REPLICATION_SLOT ... (SNAPSHOT 'use') must be called inside a transaction");
         }
-        ReplicationServices.SlotState slot = services.createSlot(c.name(), c.plugin(), c.temporary(), c.twoPhase(),
-                replication.pid());
+        if (c.snapshot().equals("use")) {
+            if (!"repeatable read".equals(settings.get("transaction_isolation"))) {
+                throw new PgException(SqlState.INTERNAL_ERROR,
+                        "CREATE_REPLICATION_SLOT ... (SNAPSHOT 'use') must be called in REPEATABLE READ isolation mode transaction");
+            }
+            if (queried) {
+                throw new PgException(SqlState.INTERNAL_ERROR,
+                        "CREATE_REPLICATION_SLOT ... (SNAPSHOT 'use') must be called before any query");
+            }
+        }
+        ReplicationServices.SlotState slot;
+        String snapshotName = null;
+        if (c.snapshot().equals("nothing")) {
+            slot = services.createSlot(c.name(), c.plugin(), c.temporary(), c.twoPhase(), replication.pid());
+        } else {
+            // The slot is created while the source holds its commits back, at the WAL position its snapshot
+            // stands for: the snapshot holds exactly the transactions the slot's stream will skip.
+            ReplicationServices.SlotState[] created = new ReplicationServices.SlotState[1];
+            SourceSnapshot snapshot = source.exportSnapshot(() -> {
+                created[0] = services.createSlot(c.name(), c.plugin(), c.temporary(), c.twoPhase(), replication.pid());
+                return created[0].confirmedFlush();
+            });
+            slot = created[0];
+            if (c.snapshot().equals("use")) {
+                try {
+                    source.useSnapshot(snapshot);
+                } finally {
+                    snapshot.close(); // the transaction holds it now
+                }
+            } else {
+                snapshotName = snapshots.export(replication.pid(), snapshot);
+                exportedSnapshot = snapshotName;
+            }
+        }
         sendRow(List.of("slot_name", "consistent_point", "snapshot_name", "output_plugin"),
                 List.of(PgType.TEXT, PgType.TEXT, PgType.TEXT, PgType.TEXT),
-                new Object[] {slot.name(), slot.confirmedFlush().toString(), null, slot.plugin()});
+                new Object[] {slot.name(), slot.confirmedFlush().toString(), snapshotName, slot.plugin()});
         out.send(new BackendMessage.CommandComplete("CREATE_REPLICATION_SLOT"));
+    }
+
+    private void withdrawExported() {
+        if (exportedSnapshot != null) {
+            snapshots.withdraw(exportedSnapshot);
+            exportedSnapshot = null;
+        }
+    }
+
+    /** SET TRANSACTION SNAPSHOT, with PostgreSQL 15's checks in ImportSnapshot's order. */
+    private void importSnapshot(String id) throws PgException {
+        if (tx == TxState.IDLE) {
+            warn(SqlState.NO_ACTIVE_SQL_TRANSACTION, "SET TRANSACTION can only be used in transaction blocks");
+            return;
+        }
+        if (queried) {
+            throw new PgException(SqlState.ACTIVE_SQL_TRANSACTION, "SET TRANSACTION SNAPSHOT must be called before any query");
+        }
+        String isolation = settings.get("transaction_isolation");
+        if (!"repeatable read".equals(isolation) && !"serializable".equals(isolation)) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                    "a snapshot-importing transaction must have isolation level SERIALIZABLE or REPEATABLE READ");
+        }
+        SourceSnapshot snapshot = id.matches("[0-9A-F-]*") ? snapshots.get(id) : null;
+        if (snapshot == null) {
+            throw new PgException(SqlState.INVALID_PARAMETER_VALUE, "invalid snapshot identifier: \"" + id + "\"");
+        }
+        source.useSnapshot(snapshot);
     }
 
     /** A one-row result in text format. */
@@ -681,6 +759,7 @@ public final class Session {
             return;
         }
         ensureTransaction();
+        queried = true;
         if (portal.cursor == null && !portal.done) {
             portal.cursor = statement.prepared().execute(portal.parameters);
         }
@@ -818,7 +897,8 @@ public final class Session {
             return "RELEASE";
         } else if (command instanceof Command.RollbackTo) {
             return "ROLLBACK";
-        } else if (command instanceof Command.Set || command instanceof Command.SetTransaction) {
+        } else if (command instanceof Command.Set || command instanceof Command.SetTransaction
+                || command instanceof Command.SetTransactionSnapshot) {
             return "SET";
         } else if (command instanceof Command.Reset) {
             return "RESET";
@@ -895,6 +975,8 @@ public final class Session {
             }
         } else if (command instanceof Command.SetTransaction st) {
             applyTransactionMode(st);
+        } else if (command instanceof Command.SetTransactionSnapshot sts) {
+            importSnapshot(sts.id());
         } else if (command instanceof Command.Reset r) {
             if (r.name() == null) {
                 settings.resetAll(tx != TxState.IDLE || implicitOpen);
@@ -1019,6 +1101,7 @@ public final class Session {
     /** Starts the source's transaction; SHOW transaction_isolation / transaction_read_only then tell its mode. */
     private void beginSource(TransactionMode mode) throws PgException {
         source.begin(mode);
+        queried = false;
         settings.beginTransaction();
         settings.set("transaction_isolation", mode.isolation(), true, true);
         settings.set("transaction_read_only", mode.readOnly() ? "on" : "off", true, true);

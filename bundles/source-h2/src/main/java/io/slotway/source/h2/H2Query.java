@@ -27,14 +27,33 @@ final class H2Query implements PreparedQuery {
     private final PreparedStatement statement;
     private final List<Result> results;
     private final ColumnType[] paramTypes;
+    /** The imported snapshot this query reads through, or null. */
+    private final H2Snapshot snapshot;
 
     H2Query(H2Session session, Plan plan, int[] declared) throws PgException {
         this.session = session;
         this.plan = plan;
+        H2Snapshot imported = session.snapshot();
+        if (imported != null && (plan.kind == Plan.Kind.DML || plan.target != null
+                || plan.kind == Plan.Kind.UTILITY && plan.writes)) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                    "cannot write in a transaction that imported a snapshot on the H2 source")
+                    .withHint("Write in another transaction: the imported snapshot serves reads only.");
+        }
+        this.snapshot = plan.kind == Plan.Kind.QUERY ? imported : null;
         try {
             if (plan.kind == Plan.Kind.UTILITY) {
                 statement = null;
                 results = List.of();
+            } else if (snapshot != null) {
+                snapshot.lock.lock();
+                try {
+                    snapshot.connection().setSchema(session.currentSchema());
+                    statement = snapshot.connection().prepareStatement(plan.h2Sql);
+                } finally {
+                    snapshot.lock.unlock();
+                }
+                results = describe(session, plan, statement.getMetaData());
             } else {
                 statement = session.connection().prepareStatement(plan.h2Sql);
                 results = plan.kind == Plan.Kind.QUERY ? describe(session, plan, statement.getMetaData()) : List.of();
@@ -170,6 +189,14 @@ final class H2Query implements PreparedQuery {
     private H2Cursor run() throws PgException {
         if (plan.kind == Plan.Kind.QUERY) {
             // H2 runs the whole query here (results are materialised), so the statement is complete.
+            if (snapshot != null) {
+                snapshot.lock.lock();
+                try {
+                    return new H2Cursor(session.run(plan, statement, statement::executeQuery), results, plan, -1);
+                } finally {
+                    snapshot.lock.unlock();
+                }
+            }
             ResultSet rs = session.run(plan, statement, statement::executeQuery);
             return new H2Cursor(rs, results, plan, -1);
         }

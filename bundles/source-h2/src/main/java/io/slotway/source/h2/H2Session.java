@@ -5,6 +5,8 @@ import io.slotway.api.SqlState;
 import io.slotway.api.change.Relation;
 import io.slotway.api.source.PreparedQuery;
 import io.slotway.api.source.SessionContext;
+import io.slotway.api.source.SnapshotAnchor;
+import io.slotway.api.source.SourceSnapshot;
 import io.slotway.api.source.SqlSession;
 import io.slotway.api.source.TransactionMode;
 import io.slotway.api.watch.SchemaChange;
@@ -40,6 +42,8 @@ final class H2Session implements SqlSession {
     private volatile Statement running;
     private volatile boolean cancelled;
     private boolean inBlock;
+    /** The exported snapshot the open block reads through (SET TRANSACTION SNAPSHOT), or null. */
+    private H2Snapshot snapshot;
     private boolean readOnly;
     private String schema;
     private String appliedSearchPath;
@@ -327,6 +331,28 @@ final class H2Session implements SqlSession {
     }
 
     @Override
+    public SourceSnapshot exportSnapshot(SnapshotAnchor anchor) throws PgException {
+        return source.exportSnapshot(anchor);
+    }
+
+    @Override
+    public void useSnapshot(SourceSnapshot s) throws PgException {
+        if (!(s instanceof H2Snapshot h2) || !inBlock) {
+            throw new PgException(SqlState.INVALID_PARAMETER_VALUE, "the snapshot cannot be used here");
+        }
+        h2.retain();
+        if (snapshot != null) {
+            snapshot.release();
+        }
+        snapshot = h2;
+    }
+
+    /** The snapshot this transaction block reads through, or null. */
+    H2Snapshot snapshot() {
+        return snapshot;
+    }
+
+    @Override
     public void begin(TransactionMode mode) throws PgException {
         try {
             int level = switch (mode.isolation()) {
@@ -367,6 +393,10 @@ final class H2Session implements SqlSession {
     }
 
     private void endBlock() {
+        if (snapshot != null) {
+            snapshot.release();
+            snapshot = null;
+        }
         inBlock = false;
         readOnly = false;
         savepoints.clear();
@@ -448,6 +478,10 @@ final class H2Session implements SqlSession {
 
     @Override
     public void close() {
+        if (snapshot != null) {
+            snapshot.release();
+            snapshot = null;
+        }
         capture.abort();
         Capture.unregister(connection);
         try {

@@ -9,6 +9,7 @@ import io.slotway.api.change.TransactionLog;
 import io.slotway.api.source.ReplicationFunctions;
 import io.slotway.api.source.SessionContext;
 import io.slotway.api.source.SqlSession;
+import io.slotway.api.source.SnapshotAnchor;
 import io.slotway.api.source.SqlSource;
 import io.slotway.api.watch.SchemaWatcher;
 import java.nio.file.Path;
@@ -332,6 +333,53 @@ public final class H2Source implements SqlSource {
             }
         } finally {
             commitLock.unlock();
+        }
+    }
+
+    /**
+     * Pins a snapshot of everything committed now: a connection of its own in SNAPSHOT isolation reads once
+     * while DDL and commits are held off (the DDL lock, then the commit lock, the order DDL takes them), and
+     * {@code anchor} gives the WAL position that stands for it. Every transaction logged before that position
+     * committed in H2 before the read, and every later one commits after it.
+     */
+    H2Snapshot exportSnapshot(SnapshotAnchor anchor) throws PgException {
+        String u;
+        synchronized (this) {
+            if (keeper == null) {
+                throw new PgException(SqlState.CANNOT_CONNECT_NOW, "the H2 source is not running");
+            }
+            u = url;
+        }
+        Connection c;
+        try {
+            c = connect(u);
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SNAPSHOT");
+            }
+        } catch (SQLException e) {
+            throw new PgException(SqlState.CONNECTION_FAILURE, "cannot open an H2 snapshot: " + ErrorMapper.clean(e.getMessage()), e);
+        }
+        boolean ok = false;
+        ddlLock.lock();
+        commitLock.lock();
+        try (Statement s = c.createStatement()) {
+            s.executeQuery("SELECT 1").close(); // takes the snapshot
+            Lsn lsn = anchor.pin();
+            ok = true;
+            return new H2Snapshot(c, lsn);
+        } catch (SQLException e) {
+            throw new PgException(SqlState.INTERNAL_ERROR, "cannot pin an H2 snapshot: " + ErrorMapper.clean(e.getMessage()), e);
+        } finally {
+            commitLock.unlock();
+            ddlLock.unlock();
+            if (!ok) {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // failing anyway
+                }
+            }
         }
     }
 
