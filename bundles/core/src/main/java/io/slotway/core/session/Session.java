@@ -530,7 +530,8 @@ public final class Session {
         }
         boolean inBlock = tx != TxState.IDLE;
         if (c.snapshot().equals("export") && inBlock) {
-            throw new PgException(SqlState.ACTIVE_SQL_TRANSACTION,
+            // elog() in PostgreSQL 15, so XX000, as 15.18 answers it.
+            throw new PgException(SqlState.INTERNAL_ERROR,
                     "CREATE_REPLICATION_SLOT ... (SNAPSHOT 'export') must not be called inside a transaction");
         }
         if (c.snapshot().equals("use") && !inBlock) {
