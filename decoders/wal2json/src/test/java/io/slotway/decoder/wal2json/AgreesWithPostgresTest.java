@@ -81,8 +81,9 @@ class AgreesWithPostgresTest {
             col("j", PgType.JSONB, -1, false, false),
             col("by", PgType.BYTEA, -1, false, false),
             col("i8", PgType.INT8, -1, false, true)));
+    // replica identity USING INDEX: a is the identity's key, and the table has no primary key
     static final Relation T_IDX = new Relation(20002, "public", "t_idx", 'i', List.of(
-            col("a", PgType.INT4, -1, true, true), col("b", PgType.TEXT, -1, false, false),
+            new Column("a", PgType.INT4.oid(), -1, true, true, null, false), col("b", PgType.TEXT, -1, false, false),
             col("c", PgType.INT4, -1, false, false)));
     static final Relation T_NOPK = new Relation(20003, "public", "t_nopk", 'd', List.of(
             col("a", PgType.INT4, -1, false, false), col("b", PgType.TEXT, -1, false, false)));
