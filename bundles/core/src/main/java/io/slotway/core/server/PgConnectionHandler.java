@@ -64,9 +64,17 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
     private volatile Session session;
     private int pid;
     private final Object writability = new Object();
+    private final java.util.function.Supplier<io.slotway.core.catalog.CatalogEngine> catalog;
 
     PgConnectionHandler(ServerOptions options, SqlSource source, ReplicationServices replicationServices,
                         BackendRegistry registry, Executor pool) {
+        this(options, source, replicationServices, registry, pool, () -> null);
+    }
+
+    PgConnectionHandler(ServerOptions options, SqlSource source, ReplicationServices replicationServices,
+                        BackendRegistry registry, Executor pool,
+                        java.util.function.Supplier<io.slotway.core.catalog.CatalogEngine> catalog) {
+        this.catalog = catalog;
         this.options = options;
         this.source = source;
         this.replicationServices = replicationServices;
@@ -280,6 +288,8 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
                         replicationServices);
             }
             Session s = new Session(sql, settings, this, replication, registry.snapshots());
+            s.catalog(catalog.get(), new io.slotway.core.catalog.CatalogEngine.Client(user, database, processId,
+                    options.superuser(), settings::get));
             send(new BackendMessage.AuthenticationOk());
             for (Map.Entry<String, String> e : settings.drainReports().entrySet()) {
                 send(new BackendMessage.ParameterStatus(e.getKey(), e.getValue()));

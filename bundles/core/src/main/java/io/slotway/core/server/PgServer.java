@@ -38,11 +38,18 @@ public final class PgServer implements AutoCloseable {
     private final EventLoopGroup io = new NioEventLoopGroup(2, new DefaultThreadFactory("slotway-io", true));
     private final ExecutorService backends = Executors.newCachedThreadPool(new DefaultThreadFactory("slotway-backend", true));
     private final List<Channel> listeners = new ArrayList<>();
+    /** Answers catalog queries when set (see {@link io.slotway.core.catalog.CatalogEngine}). */
+    private volatile io.slotway.core.catalog.CatalogEngine catalog;
 
     private PgServer(ServerOptions options, SqlSource source, ReplicationServices replication) {
         this.options = options;
         this.source = source;
         this.replication = replication;
+    }
+
+    /** Sets the engine that answers catalog queries on connections opened from now on (null: none). */
+    public void catalog(io.slotway.core.catalog.CatalogEngine engine) {
+        this.catalog = engine;
     }
 
     /** Starts listening without replication (replication connections are refused). */
@@ -76,7 +83,7 @@ public final class PgServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("frames", new PgFrameDecoder(options.maxMessageSize()));
                         ch.pipeline().addLast("encoder", encoder);
-                        ch.pipeline().addLast("connection", new PgConnectionHandler(options, source, replication, registry, backends));
+                        ch.pipeline().addLast("connection", new PgConnectionHandler(options, source, replication, registry, backends, () -> catalog));
                     }
                 });
         int port = options.port();

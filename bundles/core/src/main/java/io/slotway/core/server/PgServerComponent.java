@@ -81,7 +81,13 @@ public final class PgServerComponent {
     @Reference
     private ReplicationServices replication;
 
+    /** The source's catalog model, for pg_catalog queries (optional: without it only built-in rows are there). */
+    @Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC)
+    private volatile io.slotway.api.catalog.CatalogProvider catalogProvider;
+
     private PgServer server;
+    private io.slotway.core.catalog.CatalogEngine catalog;
 
     @Activate
     void activate(Config config) throws IOException, InterruptedException {
@@ -92,11 +98,23 @@ public final class PgServerComponent {
         ServerOptions options = new ServerOptions(listen, config.port(), config.database(), config.superuser(), hba, users,
                 config.max_connections(), config.max_message_size(), Map.of("TimeZone", config.timezone()));
         server = PgServer.start(options, source, replication);
+        List<String> roles = new java.util.ArrayList<>(List.of(config.superuser()));
+        users.users().stream().filter(u -> !u.equals(config.superuser())).sorted().forEach(roles::add);
+        try {
+            catalog = new io.slotway.core.catalog.CatalogEngine(() -> catalogProvider, replication, config.database(), roles);
+            server.catalog(catalog);
+        } catch (io.slotway.api.PgException e) {
+            LOG.error("no catalog engine: pg_catalog queries go to the source", e);
+        }
         LOG.info("Slotway accepts PostgreSQL clients on {} port {} (database \"{}\")", listen, server.port(), config.database());
     }
 
     @Deactivate
     void deactivate() {
+        if (catalog != null) {
+            catalog.close();
+            catalog = null;
+        }
         if (server != null) {
             server.close();
             server = null;

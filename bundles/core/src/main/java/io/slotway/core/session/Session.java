@@ -104,6 +104,9 @@ public final class Session {
     /** A FATAL error was sent: the connection must close after this message. */
     private boolean closeAfterMessage;
     private TransactionMode nextTransactionMode;
+    /** Answers catalog queries (null: everything goes to the source). */
+    private io.slotway.core.catalog.CatalogEngine catalog;
+    private io.slotway.core.catalog.CatalogEngine.Client catalogClient;
     /** The server's exported snapshots. */
     private final ExportedSnapshots snapshots;
     /** The snapshot this replication connection exported, valid until its next command; or null. */
@@ -126,6 +129,18 @@ public final class Session {
         this.out = out;
         this.replication = replication;
         this.snapshots = snapshots;
+    }
+
+    /** Lets {@code engine} answer the catalog queries of this session as {@code client}. */
+    public void catalog(io.slotway.core.catalog.CatalogEngine engine, io.slotway.core.catalog.CatalogEngine.Client client) {
+        this.catalog = engine;
+        this.catalogClient = client;
+    }
+
+    /** A statement reading only pg_catalog/information_schema goes to the catalog engine, the rest to the source. */
+    private PreparedQuery prepareQuery(String sql, int[] parameterTypes) throws PgException {
+        PreparedQuery q = catalog == null ? null : catalog.prepare(sql, parameterTypes, catalogClient);
+        return q != null ? q : source.prepare(sql, parameterTypes);
     }
 
     /**
@@ -298,7 +313,7 @@ public final class Session {
         }
         ensureTransaction();
         queried = true;
-        try (PreparedQuery prepared = source.prepare(sql, new int[0])) {
+        try (PreparedQuery prepared = prepareQuery(sql, new int[0])) {
             List<ColumnDescription> columns = prepared.columns();
             if (!columns.isEmpty()) {
                 out.send(rowDescription(columns, new short[0]));
@@ -643,7 +658,7 @@ public final class Session {
             if (command != null) {
                 statement = new Statement(sql, command, null, p.parameterTypes(), commandColumns(command));
             } else {
-                PreparedQuery prepared = source.prepare(sql, p.parameterTypes());
+                PreparedQuery prepared = prepareQuery(sql, p.parameterTypes());
                 statement = new Statement(sql, null, prepared, prepared.parameterTypes(), prepared.columns());
             }
         }

@@ -302,6 +302,7 @@ final class H2Session implements SqlSession {
             throw e;
         } finally {
             inUtility = false;
+            source.catalogEpoch.incrementAndGet();
             source.ddlLock.unlock();
         }
     }

@@ -102,6 +102,8 @@ public final class H2Source implements SqlSource {
     private final ReentrantLock commitLock = new ReentrantLock();
     /** Serialises DDL, so each DDL transaction logs exactly the schema change it made. */
     final ReentrantLock ddlLock = new ReentrantLock();
+    /** Bumped after every schema-changing utility statement: the catalog provider's epoch. */
+    final AtomicLong catalogEpoch = new AtomicLong(1);
     private final AtomicLong nextSeq = new AtomicLong(1);
     /** Sequence numbers whose H2 commit happened but whose {@code committed()} failed: kept in the commits table. */
     private final Set<Long> unsettled = ConcurrentHashMap.newKeySet();
@@ -479,6 +481,11 @@ public final class H2Source implements SqlSource {
             }
         }
         throw new SQLException("no open Slotway H2 database at " + path);
+    }
+
+    /** A new connection to the source's database, for {@link H2CatalogProvider}. */
+    Connection connectForCatalog() throws SQLException {
+        return connect(url);
     }
 
     static Connection connect(String url) throws SQLException {

@@ -1,0 +1,709 @@
+package io.slotway.core.catalog;
+
+import io.slotway.api.PgException;
+import io.slotway.api.sql.PgLexer;
+import io.slotway.api.sql.Token;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decides whether a statement is the catalog engine's, and turns the PostgreSQL syntax clients use in
+ * catalog queries into H2's, token by token ({@link PgLexer}): {@code pg_catalog.} and
+ * {@code information_schema.} to the engine's schemas, casts ({@code ::regclass} in and out,
+ * {@code ::pg_catalog.int2}, {@code ::oid}), {@code OPERATOR(pg_catalog.~)}, {@code COLLATE} clauses,
+ * {@code E''} strings, {@code $n} parameters, 0-based subscripts of int2vector/oidvector columns, catalog
+ * function names, and {@code LATERAL pg_get_publication_tables(...)}. It also names and types the
+ * outermost select list as PostgreSQL would, since H2's result metadata cannot tell a {@code name} from a
+ * {@code text}.
+ */
+final class CatalogSql {
+    /** Functions only the source (with core's replication services) can run: a statement calling one is the source's. */
+    private static final Set<String> SOURCE_FUNCTIONS = Set.of("set_config", "pg_current_wal_lsn", "pg_last_wal_receive_lsn",
+            "txid_current", "pg_create_logical_replication_slot", "pg_drop_replication_slot", "pg_logical_slot_get_changes",
+            "pg_logical_slot_peek_changes", "pg_logical_slot_get_binary_changes", "pg_logical_slot_peek_binary_changes",
+            "pg_replication_slot_advance", "pg_logical_emit_message", "nextval", "currval", "setval", "lastval",
+            "pg_current_wal_insert_lsn", "pg_current_wal_flush_lsn", "txid_current_snapshot", "pg_export_snapshot",
+            "pg_current_xact_id", "current_query", "pg_sleep");
+    /** Functions usable in FROM without making the statement the source's. */
+    private static final Set<String> TABLE_FUNCTIONS = Set.of("generate_series", "unnest", "pg_get_publication_tables",
+            "pg_partition_ancestors", "_pg_expandarray");
+    /** int2vector and oidvector columns: PostgreSQL subscripts them from 0. */
+    private static final Set<String> ZERO_BASED = Set.of("indkey", "indoption", "indclass", "indcollation", "stxkeys",
+            "tgattr", "partattrs", "partclass", "partcollation", "proargtypes");
+
+    /** One column of the outermost select list: its PostgreSQL name and type (typname), either may be null. */
+    record Item(String name, String type) {}
+
+    /** A statement for the engine: the H2 text, and the select list when it could be analysed (null with {@code *}). */
+    record Rewritten(String sql, List<Item> items, Set<String> relations) {}
+
+    private final List<Token> t;
+    private final String[] out;
+
+    private CatalogSql(List<Token> significant) {
+        this.t = significant;
+        this.out = new String[significant.size()];
+    }
+
+    /** The engine's form of {@code sql}, or null when the statement is not the engine's. */
+    static Rewritten rewrite(String sql) throws PgException {
+        List<Token> all = PgLexer.significant(sql);
+        if (all.isEmpty()) {
+            return null;
+        }
+        Token first = all.get(0);
+        if (!(first.isWord("select") || first.isWord("with") || first.is("("))) {
+            return null;
+        }
+        CatalogSql r = new CatalogSql(all);
+        Set<String> relations = new HashSet<>();
+        if (!r.classify(relations)) {
+            return null;
+        }
+        List<Item> items = r.items();
+        return new Rewritten(r.emit(), items, relations);
+    }
+
+    // ------------------------------------------------------------------------------------------- classification
+
+    /** True when the statement reads only catalog relations and calls no source function (and reads or calls something of the catalog's). */
+    private boolean classify(Set<String> catalogRelations) throws PgException {
+        Set<String> ctes = new HashSet<>();
+        boolean userRelation = false;
+        boolean catalogThing = false;
+        int depth = 0;
+        Map<Integer, Boolean> inFrom = new HashMap<>();
+        boolean relationNext = false;
+        for (int i = 0; i < t.size(); i++) {
+            Token k = t.get(i);
+            if (k.is("(")) {
+                depth++;
+                relationNext = false;
+                continue;
+            }
+            if (k.is(")")) {
+                inFrom.remove(depth);
+                depth--;
+                continue;
+            }
+            if (k.isWord("with") || (k.is(",") && i + 2 < t.size() && t.get(i + 2).isWord("as") && ctes.size() > 0 && !inFrom.getOrDefault(depth, false))) {
+                if (i + 1 < t.size() && isName(t.get(i + 1))) {
+                    ctes.add(t.get(i + 1).value());
+                }
+            }
+            if (k.isWord("recursive") && i + 1 < t.size()) {
+                ctes.add(t.get(i + 1).value());
+            }
+            if (k.isWord("from")) {
+                inFrom.put(depth, true);
+                relationNext = true;
+                continue;
+            }
+            if (k.isWord("where") || k.isWord("group") || k.isWord("order") || k.isWord("having") || k.isWord("limit")
+                    || k.isWord("union") || k.isWord("except") || k.isWord("intersect") || k.isWord("offset")
+                    || k.isWord("window")) {
+                inFrom.put(depth, false);
+                relationNext = false;
+                continue;
+            }
+            if (k.isWord("join")) {
+                relationNext = true;
+                continue;
+            }
+            if (k.is(",") && inFrom.getOrDefault(depth, false)) {
+                relationNext = true;
+                continue;
+            }
+            if (k.isWord("lateral") || k.isWord("only")) {
+                continue;
+            }
+            if (isName(k)) {
+                // a name chain a.b or a.b.c
+                int j = i;
+                List<String> chain = new ArrayList<>();
+                chain.add(k.value());
+                while (j + 2 < t.size() && t.get(j + 1).is(".") && isName(t.get(j + 2))) {
+                    chain.add(t.get(j + 2).value());
+                    j += 2;
+                }
+                boolean call = j + 1 < t.size() && t.get(j + 1).is("(");
+                String name = chain.get(chain.size() - 1);
+                String schema = chain.size() > 1 ? chain.get(chain.size() - 2) : null;
+                if (call) {
+                    if (SOURCE_FUNCTIONS.contains(name)) {
+                        return false;
+                    }
+                    if (relationNext && !TABLE_FUNCTIONS.contains(name)) {
+                        return false;
+                    }
+                    if (CatalogFunctions.PG_NAMES.containsKey(name) || TABLE_FUNCTIONS.contains(name)) {
+                        catalogThing = true;
+                    }
+                } else if (relationNext) {
+                    boolean catalog = "pg_catalog".equals(schema) || "information_schema".equals(schema)
+                            || (schema == null && (CatalogTables.TABLES.containsKey(name) || name.startsWith("pg_")));
+                    if (catalog) {
+                        catalogThing = true;
+                        catalogRelations.add(name);
+                    } else if (!(schema == null && ctes.contains(name))) {
+                        userRelation = true;
+                    }
+                }
+                relationNext = false;
+                i = j;
+                continue;
+            }
+            relationNext = false;
+        }
+        return catalogThing && !userRelation;
+    }
+
+    private static boolean isName(Token k) {
+        return k.kind() == Token.Kind.IDENTIFIER || k.kind() == Token.Kind.QUOTED_IDENTIFIER;
+    }
+
+    // ------------------------------------------------------------------------------------------------ rewriting
+
+    private String emit() {
+        for (int i = 0; i < t.size(); i++) {
+            out[i] = plain(t.get(i));
+        }
+        int depth = 0;
+        List<String[]> laterals = new ArrayList<>(); // alias, argument text, depth
+        for (int i = 0; i < t.size(); i++) {
+            Token k = t.get(i);
+            if (k.is("(")) {
+                depth++;
+            } else if (k.is(")")) {
+                depth--;
+            }
+            if ((k.isWord("pg_catalog") || k.isWord("information_schema")) && i + 2 < t.size() && t.get(i + 1).is(".")) {
+                String target = t.get(i + 2).value();
+                boolean call = i + 3 < t.size() && t.get(i + 3).is("(");
+                if (call && CatalogFunctions.PG_NAMES.containsKey(target)) {
+                    out[i] = "";
+                    out[i + 1] = "";
+                    continue; // the name itself is renamed below
+                }
+                if (call && k.isWord("information_schema") && target.equals("_pg_expandarray")) {
+                    out[i] = "";
+                    out[i + 1] = "";
+                    continue;
+                }
+                out[i] = k.isWord("pg_catalog") ? (call ? "" : CatalogTables.PG_CATALOG) : CatalogTables.INFORMATION_SCHEMA;
+                if (call && k.isWord("pg_catalog")) {
+                    out[i + 1] = "";
+                }
+                continue;
+            }
+            if (k.kind() == Token.Kind.IDENTIFIER && i + 1 < t.size() && t.get(i + 1).is("(")
+                    && CatalogFunctions.PG_NAMES.containsKey(k.value()) && !(i > 0 && t.get(i - 1).is(".") && out[i - 1].equals("."))) {
+                out[i] = CatalogTables.PG_CATALOG + "." + CatalogFunctions.PG_NAMES.get(k.value());
+                continue;
+            }
+            if ((k.isWord("current_user") || k.isWord("session_user") || k.isWord("current_role"))
+                    && !(i + 1 < t.size() && t.get(i + 1).is("("))) {
+                out[i] = CatalogTables.PG_CATALOG + ".sw_current_user()";
+                continue;
+            }
+            if (k.isWord("current_schema") && !(i + 1 < t.size() && t.get(i + 1).is("("))) {
+                out[i] = CatalogTables.PG_CATALOG + ".sw_current_schema()";
+                continue;
+            }
+            if (k.isWord("operator") && i + 1 < t.size() && t.get(i + 1).is("(")) {
+                int close = match(i + 1);
+                StringBuilder op = new StringBuilder(" ");
+                for (int j = i + 2; j < close; j++) {
+                    Token x = t.get(j);
+                    if (x.kind() == Token.Kind.OPERATOR) {
+                        op.append(x.text());
+                    }
+                }
+                for (int j = i; j <= close; j++) {
+                    out[j] = "";
+                }
+                out[i] = op.append(' ').toString();
+                i = close;
+                continue;
+            }
+            if (k.isWord("collate") && i + 1 < t.size()) {
+                out[i] = "";
+                int j = i + 1;
+                out[j] = "";
+                while (j + 2 < t.size() && t.get(j + 1).is(".")) {
+                    out[j + 1] = "";
+                    out[j + 2] = "";
+                    j += 2;
+                }
+                i = j;
+                continue;
+            }
+            if (k.is("::")) {
+                i = cast(i);
+                continue;
+            }
+            if (k.is("[") && i > 0 && ZERO_BASED.contains(t.get(i - 1).value()) && isName(t.get(i - 1))) {
+                int close = matchBracket(i);
+                out[i] = "[(";
+                out[close] = ")+1]";
+                continue;
+            }
+            if (k.isWord("lateral") && i + 2 < t.size() && t.get(i + 1).isWord("pg_get_publication_tables") && t.get(i + 2).is("(")) {
+                int close = match(i + 2);
+                StringBuilder arg = new StringBuilder();
+                for (int j = i + 3; j < close; j++) {
+                    arg.append(out[j]).append(' ');
+                    out[j] = "";
+                }
+                int a = close + 1;
+                if (a < t.size() && t.get(a).isWord("as")) {
+                    a++;
+                }
+                String alias = a < t.size() && isName(t.get(a)) ? t.get(a).value() : "pg_get_publication_tables";
+                out[i] = "";
+                out[i + 1] = CatalogTables.PG_CATALOG + ".slotway_publication_tables";
+                out[i + 2] = "";
+                out[close] = "";
+                if (!(a < t.size() && isName(t.get(a)))) {
+                    out[close] = " " + alias;
+                }
+                laterals.add(new String[] {alias, arg.toString(), String.valueOf(depth)});
+                i = close;
+                continue;
+            }
+            if ((k.isWord("generate_series") || k.isWord("unnest")) && i + 1 < t.size() && t.get(i + 1).is("(")
+                    && i > 0 && (t.get(i - 1).isWord("from") || t.get(i - 1).is(",") || t.get(i - 1).isWord("join")
+                    || (t.get(i - 1).is(".") && i > 1 && (t.get(i - 2).isWord("pg_catalog"))))) {
+                int close = match(i + 1);
+                int a = close + 1;
+                if (a < t.size() && t.get(a).isWord("as")) {
+                    a++;
+                }
+                if (a < t.size() && isName(t.get(a)) && !isKeyword(t.get(a)) && !(a + 1 < t.size() && t.get(a + 1).is("("))) {
+                    out[a] = out[a] + "(" + out[a] + ")";
+                }
+            }
+        }
+        for (String[] l : laterals) {
+            addCondition(l[0] + ".pubname = " + l[1], Integer.parseInt(l[2]));
+        }
+        StringBuilder b = new StringBuilder();
+        for (String s : out) {
+            if (!s.isEmpty()) {
+                b.append(s).append(' ');
+            }
+        }
+        return b.toString();
+    }
+
+    private static boolean isKeyword(Token k) {
+        if (k.kind() != Token.Kind.IDENTIFIER) {
+            return false;
+        }
+        return switch (k.value()) {
+            case "where", "join", "left", "right", "inner", "outer", "cross", "on", "order", "group", "limit", "union",
+                 "with", "and", "or", "full", "natural", "using", "having", "window", "offset", "except", "intersect" -> true;
+            default -> false;
+        };
+    }
+
+    /** Adds {@code cond} to the WHERE clause at {@code depth} (after the LATERAL's position). */
+    private void addCondition(String cond, int depth) {
+        int d = 0;
+        for (int i = 0; i < t.size(); i++) {
+            Token k = t.get(i);
+            if (k.is("(")) {
+                d++;
+            } else if (k.is(")")) {
+                d--;
+            } else if (d == depth && k.isWord("where")) {
+                int end = i + 1;
+                int dd = d;
+                for (; end < t.size(); end++) {
+                    Token x = t.get(end);
+                    if (x.is("(")) {
+                        dd++;
+                    } else if (x.is(")")) {
+                        if (dd == d) {
+                            break;
+                        }
+                        dd--;
+                    } else if (dd == d && (x.isWord("group") || x.isWord("order") || x.isWord("limit") || x.isWord("union")
+                            || x.isWord("having") || x.is(";"))) {
+                        break;
+                    }
+                }
+                out[i] = "WHERE " + cond + " AND (";
+                out[end - 1] = out[end - 1] + ")";
+                return;
+            }
+        }
+    }
+
+    private int match(int open) {
+        int d = 0;
+        for (int j = open; j < t.size(); j++) {
+            if (t.get(j).is("(")) {
+                d++;
+            } else if (t.get(j).is(")") && --d == 0) {
+                return j;
+            }
+        }
+        return t.size() - 1;
+    }
+
+    private int matchBracket(int open) {
+        int d = 0;
+        for (int j = open; j < t.size(); j++) {
+            if (t.get(j).is("[")) {
+                d++;
+            } else if (t.get(j).is("]") && --d == 0) {
+                return j;
+            }
+        }
+        return t.size() - 1;
+    }
+
+    private int matchBack(int close) {
+        int d = 0;
+        for (int j = close; j >= 0; j--) {
+            if (t.get(j).is(")") || t.get(j).is("]")) {
+                d++;
+            } else if ((t.get(j).is("(") || t.get(j).is("[")) && --d == 0) {
+                return j;
+            }
+        }
+        return 0;
+    }
+
+    /** Where the operand ending just before {@code end} (exclusive) begins. */
+    private int operandStart(int end) {
+        int p = end - 1;
+        while (true) {
+            Token k = t.get(p);
+            if (k.is(")") || k.is("]")) {
+                p = matchBack(p);
+                if (p > 0 && (isName(t.get(p - 1))) && t.get(p).is("(")) {
+                    p--;
+                } else if (p > 0 && t.get(p).is("[")) {
+                    p--;
+                    continue;
+                }
+            }
+            while (p >= 2 && t.get(p - 1).is(".") && isName(t.get(p - 2))) {
+                p -= 2;
+            }
+            return p;
+        }
+    }
+
+    /** The cast at {@code i} ({@code ::}); returns the index of its last token. */
+    private int cast(int i) {
+        int j = i + 1;
+        if (j + 1 < t.size() && t.get(j).isWord("pg_catalog") && t.get(j + 1).is(".")) {
+            out[j] = "";
+            out[j + 1] = "";
+            j += 2;
+        }
+        if (j >= t.size()) {
+            return i;
+        }
+        String type = t.get(j).value().toLowerCase(Locale.ROOT);
+        int last = j;
+        if (type.equals("character") && j + 1 < t.size() && t.get(j + 1).isWord("varying")) {
+            out[j + 1] = "";
+            type = "varchar";
+            last = j + 1;
+        } else if (type.equals("double") && j + 1 < t.size() && t.get(j + 1).isWord("precision")) {
+            out[j + 1] = "";
+            type = "float8";
+            last = j + 1;
+        }
+        if (last + 1 < t.size() && t.get(last + 1).is("(")) {
+            int close = match(last + 1);
+            for (int k = last + 1; k <= close; k++) {
+                out[k] = "";
+            }
+            last = close;
+        }
+        boolean array = false;
+        if (last + 2 < t.size() && t.get(last + 1).is("[") && t.get(last + 2).is("]")) {
+            array = true;
+            out[last + 1] = "";
+            out[last + 2] = "";
+            last += 2;
+        }
+        int start = operandStart(i);
+        boolean literal = t.get(start).kind() == Token.Kind.STRING && start == i - 1;
+        boolean numberLiteral = t.get(start).kind() == Token.Kind.NUMBER && start == i - 1;
+        String wrapIn = null;
+        String h2 = null;
+        switch (array ? type + "[]" : type) {
+            case "regclass" -> wrapIn = literal || numberLiteral ? "sw_regclass_in" : "sw_regclass_name";
+            case "regtype" -> wrapIn = literal || numberLiteral ? "sw_regtype_in" : "sw_regtype_name";
+            case "regnamespace" -> wrapIn = literal || numberLiteral ? null : "sw_regnamespace_name";
+            case "regproc", "regprocedure" -> h2 = "";
+            case "oid", "xid", "int8", "bigint" -> h2 = "BIGINT";
+            case "int4", "integer", "int" -> h2 = "INTEGER";
+            case "int2", "smallint" -> h2 = "SMALLINT";
+            case "text", "varchar", "name", "char", "bpchar" -> h2 = "VARCHAR";
+            case "bool", "boolean" -> h2 = "BOOLEAN";
+            case "float4", "real" -> h2 = "REAL";
+            case "float8" -> h2 = "DOUBLE PRECISION";
+            case "numeric" -> h2 = "NUMERIC";
+            case "int2[]", "smallint[]", "int2vector" -> h2 = "SMALLINT ARRAY";
+            case "oid[]", "int8[]", "oidvector" -> h2 = "BIGINT ARRAY";
+            case "int4[]", "integer[]" -> h2 = "INTEGER ARRAY";
+            case "text[]", "name[]", "varchar[]", "char[]" -> h2 = "VARCHAR ARRAY";
+            default -> h2 = null;
+        }
+        if (wrapIn != null) {
+            out[start] = CatalogTables.PG_CATALOG + "." + wrapIn + "(" + out[start];
+            out[i] = ")";
+            for (int k = i + 1; k <= last; k++) {
+                out[k] = "";
+            }
+            return last;
+        }
+        if ((type.equals("regnamespace") || type.equals("regproc") || type.equals("regprocedure"))) {
+            for (int k = i; k <= last; k++) {
+                out[k] = "";
+            }
+            return last;
+        }
+        if (h2 != null) {
+            out[i] = "";
+            for (int k = i + 1; k <= last; k++) {
+                out[k] = "";
+            }
+            out[start] = "CAST(" + out[start];
+            out[last] = " AS " + h2 + ")";
+            return last;
+        }
+        return last;
+    }
+
+    private static String plain(Token k) {
+        switch (k.kind()) {
+            case STRING:
+                return "'" + k.value().replace("'", "''") + "'";
+            case PARAMETER:
+                return "?" + k.value();
+            case QUOTED_IDENTIFIER:
+                return k.text();
+            default:
+                return k.text();
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------- the select list
+
+    /** Names and types of the outermost select list, or null when it has {@code *} or cannot be found. */
+    private List<Item> items() {
+        int start = -1;
+        int depth = 0;
+        for (int i = 0; i < t.size(); i++) {
+            Token k = t.get(i);
+            if (k.is("(")) {
+                depth++;
+            } else if (k.is(")")) {
+                depth--;
+            } else if (depth == 0 && k.isWord("select")) {
+                start = i + 1;
+                break;
+            }
+        }
+        if (start < 0) {
+            return null;
+        }
+        if (start < t.size() && t.get(start).isWord("distinct")) {
+            start++;
+            if (start < t.size() && t.get(start).isWord("on")) {
+                start = match(start + 1) + 1;
+            }
+        } else if (start < t.size() && t.get(start).isWord("all")) {
+            start++;
+        }
+        int end = t.size();
+        depth = 0;
+        for (int i = start; i < t.size(); i++) {
+            Token k = t.get(i);
+            if (k.is("(") || k.is("[")) {
+                depth++;
+            } else if (k.is(")") || k.is("]")) {
+                depth--;
+            } else if (depth == 0 && (k.isWord("from") || k.isWord("union") || k.isWord("where") || k.isWord("order")
+                    || k.isWord("limit") || k.isWord("except") || k.isWord("intersect") || k.isWord("group") || k.is(";"))) {
+                end = i;
+                break;
+            }
+        }
+        Map<String, String> aliases = aliases(end);
+        List<Item> items = new ArrayList<>();
+        int from = start;
+        depth = 0;
+        for (int i = start; i <= end; i++) {
+            Token k = i < end ? t.get(i) : null;
+            if (k != null && (k.is("(") || k.is("["))) {
+                depth++;
+            } else if (k != null && (k.is(")") || k.is("]"))) {
+                depth--;
+            } else if (k == null || (depth == 0 && k.is(","))) {
+                Item item = item(from, i, aliases);
+                if (item == null) {
+                    return null;
+                }
+                items.add(item);
+                from = i + 1;
+            }
+        }
+        return items;
+    }
+
+    /** alias → catalog table name, from the FROM clause after {@code fromIndex}, at any depth (good enough for naming). */
+    private Map<String, String> aliases(int fromIndex) {
+        Map<String, String> map = new HashMap<>();
+        for (int i = 0; i < t.size(); i++) {
+            Token k = t.get(i);
+            if (!isName(k)) {
+                continue;
+            }
+            String name = k.value();
+            if (!CatalogTables.TABLES.containsKey(name) || (i + 1 < t.size() && t.get(i + 1).is("("))) {
+                continue;
+            }
+            map.putIfAbsent(name, name);
+            int a = i + 1;
+            if (a < t.size() && t.get(a).isWord("as")) {
+                a++;
+            }
+            if (a < t.size() && isName(t.get(a)) && !isKeyword(t.get(a))) {
+                map.put(t.get(a).value(), name);
+            }
+        }
+        return map;
+    }
+
+    private Item item(int from, int to, Map<String, String> aliases) {
+        if (from >= to) {
+            return null;
+        }
+        for (int i = from; i < to; i++) {
+            if (t.get(i).is("*") && (i == from || t.get(i - 1).is("."))) {
+                return null;
+            }
+        }
+        String alias = null;
+        int exprEnd = to;
+        Token last = t.get(to - 1);
+        if (to - from >= 2 && isName(last) && t.get(to - 2).isWord("as")) {
+            alias = last.value();
+            exprEnd = to - 2;
+        } else if (to - from >= 2 && isName(last) && !t.get(to - 2).is(".") && !t.get(to - 2).is("::")
+                && !isKeyword(last) && !last.isWord("end") && t.get(to - 2).kind() != Token.Kind.OPERATOR
+                && !t.get(to - 2).is(",") && !t.get(to - 2).is("(") && !(t.get(to - 2).isWord("pg_catalog"))) {
+            alias = last.value();
+            exprEnd = to - 1;
+        }
+        String[] nt = expression(from, exprEnd, aliases);
+        return new Item(alias != null ? alias : nt[0], nt[1]);
+    }
+
+    /** {name, type} of the expression in [from, to). */
+    private String[] expression(int from, int to, Map<String, String> aliases) {
+        // trailing cast
+        for (int i = to - 1; i > from; i--) {
+            Token k = t.get(i);
+            if (k.is(")") || k.is("]")) {
+                i = matchBack(i);
+                continue;
+            }
+            if (k.is("::")) {
+                int j = i + 1;
+                if (j + 1 < to && t.get(j).isWord("pg_catalog")) {
+                    j += 2;
+                }
+                String type = t.get(j).value().toLowerCase(Locale.ROOT);
+                boolean array = to - 2 > j && t.get(to - 1).is("]") && t.get(to - 2).is("[");
+                String typname = typname(type, array);
+                String[] inner = expression(from, i, aliases);
+                String name = inner[0].equals("?column?") ? typname : inner[0];
+                if (type.equals("character") || type.equals("double")) {
+                    name = inner[0].equals("?column?") ? typname : inner[0];
+                }
+                return new String[] {name, typname};
+            }
+        }
+        Token first = t.get(from);
+        // a call covering the whole expression
+        int nameEnd = from;
+        while (nameEnd + 2 < to && t.get(nameEnd + 1).is(".") && isName(t.get(nameEnd + 2))) {
+            nameEnd += 2;
+        }
+        if (isName(first) && nameEnd + 1 < to && t.get(nameEnd + 1).is("(")) {
+            int close = match(nameEnd + 1);
+            if (close == to - 1) {
+                String fn = t.get(nameEnd).value();
+                return new String[] {fn, CatalogFunctions.RESULT_TYPES.get(fn)};
+            }
+            if (close + 1 < to && t.get(close + 1).isWord("over") && match(close + 2) == to - 1) {
+                String fn = t.get(nameEnd).value();
+                return new String[] {fn, CatalogFunctions.RESULT_TYPES.get(fn)};
+            }
+        }
+        if (first.isWord("case") && t.get(to - 1).isWord("end")) {
+            return new String[] {"case", null};
+        }
+        if (first.is("(") && match(from) == to - 1) {
+            String[] inner = expression(from + 1, to - 1, aliases);
+            return inner;
+        }
+        // column reference
+        if (isName(first) && nameEnd == to - 1 && !isKeywordValue(first)) {
+            String col = t.get(nameEnd).value();
+            String type = null;
+            if (nameEnd > from) {
+                String table = aliases.get(t.get(nameEnd - 2).value());
+                CatalogTables.Table tb = table == null ? null : CatalogTables.TABLES.get(table);
+                CatalogTables.Col c = tb == null ? null : tb.column(col);
+                if (c != null) {
+                    type = c.type();
+                }
+            }
+            if (type == null) {
+                type = CatalogTables.typeOfColumnName(col);
+            }
+            return new String[] {col, type};
+        }
+        if (first.isWord("current_user") || first.isWord("session_user") || first.isWord("current_schema")) {
+            return new String[] {first.value(), "name"};
+        }
+        if (first.isWord("array") && to - from > 1 && t.get(from + 1).is("(")) {
+            return new String[] {"array", null};
+        }
+        return new String[] {"?column?", null};
+    }
+
+    private static boolean isKeywordValue(Token k) {
+        return k.isWord("null") || k.isWord("true") || k.isWord("false");
+    }
+
+    private static String typname(String type, boolean array) {
+        String base = switch (type) {
+            case "integer", "int" -> "int4";
+            case "smallint" -> "int2";
+            case "bigint" -> "int8";
+            case "boolean" -> "bool";
+            case "character", "varchar" -> "varchar";
+            case "double" -> "float8";
+            case "real" -> "float4";
+            default -> type;
+        };
+        return array ? "_" + base : base;
+    }
+}
