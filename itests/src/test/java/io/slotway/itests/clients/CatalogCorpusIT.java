@@ -224,13 +224,14 @@ class CatalogCorpusIT {
             for (Map.Entry<String, String> e : names.entrySet()) {
                 oids.put(e.getValue(), e.getKey());
             }
-            String sql = c.sql();
-            for (Map.Entry<String, String> e : CAPTURE_OIDS.entrySet()) {
-                String here = oids.get("rel:" + e.getValue());
-                if (here != null) {
-                    sql = sql.replaceAll("\\b" + e.getKey() + "\\b", here);
-                }
+            // one pass, so an OID just substituted is never substituted again
+            Matcher m = Pattern.compile("\\b(" + String.join("|", CAPTURE_OIDS.keySet()) + ")\\b").matcher(c.sql());
+            StringBuilder replaced = new StringBuilder();
+            while (m.find()) {
+                String here = oids.get("rel:" + CAPTURE_OIDS.get(m.group(1)));
+                m.appendReplacement(replaced, here != null ? here : m.group(1));
             }
+            String sql = m.appendTail(replaced).toString();
             try (PreparedStatement ps = conn.prepareStatement(sql)) {
                 for (int i = 0; i < c.params().size(); i++) {
                     ps.setString(i + 1, c.params().get(i));
