@@ -20,7 +20,6 @@ import org.h2.api.ErrorCode;
  * detail and position. H2's stack traces never reach the client; the H2 exception stays the cause.
  */
 final class ErrorMapper {
-    private static final Pattern QUOTED = Pattern.compile("\"((?:[^\"]|\"\")*)\"");
     private static final Pattern FK = Pattern.compile(
             "\"(.+?): (\\S+)\\.(\\S+) FOREIGN KEY\\((.+?)\\) REFERENCES (\\S+)\\.([^(]+)\\((.+?)\\) \\((.*)\\)\"");
 
@@ -351,9 +350,29 @@ final class ErrorMapper {
         return pg;
     }
 
-    private static String firstQuoted(String msg) {
-        Matcher m = QUOTED.matcher(msg);
-        return m.find() ? m.group(1).replace("\"\"", "\"") : null;
+    /**
+     * The first double-quoted name of H2's message, {@code ""} undoubled. A scan rather than a regular
+     * expression: H2 quotes the whole statement in syntax errors, and {@code "((?:[^"]|"")*)"} recursed once
+     * per character there, so a long statement (pgjdbc's getIndexInfo) overflowed the backend thread's stack.
+     */
+    static String firstQuoted(String msg) {
+        int open = msg.indexOf('"');
+        if (open < 0) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = open + 1; i < msg.length(); i++) {
+            char ch = msg.charAt(i);
+            if (ch != '"') {
+                b.append(ch);
+            } else if (i + 1 < msg.length() && msg.charAt(i + 1) == '"') {
+                b.append('"');
+                i++;
+            } else {
+                return b.toString();
+            }
+        }
+        return null;
     }
 
     private static String unqualified(String name) {

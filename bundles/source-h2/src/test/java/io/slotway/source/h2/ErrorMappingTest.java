@@ -128,4 +128,22 @@ class ErrorMappingTest {
             session.rollback();
         }
     }
+
+    /**
+     * Issue 5: pgjdbc's getIndexInfo query, sent to the source, failed to parse there; H2 quotes the whole statement in
+     * the message and the regular expression that picked the first quoted name overflowed the backend thread's stack.
+     */
+    @Test
+    void issue5_syntaxErrorInALongStatementIsMappedWithoutOverflowingTheStack() {
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (int i = 0; i < 20_000; i++) {
+            sql.append("'x\"\"y', ");
+        }
+        sql.append("1 FROM parent WHERE &&");
+        PgException e = error(sql.toString());
+        assertThat(e.sqlState()).isEqualTo("42601");
+        assertThat(ErrorMapper.firstQuoted("Column \"a\"\"b\" not found; \"c\"")).isEqualTo("a\"b");
+        assertThat(ErrorMapper.firstQuoted("no quotes")).isNull();
+        assertThat(ErrorMapper.firstQuoted("open \"end")).isNull();
+    }
 }
