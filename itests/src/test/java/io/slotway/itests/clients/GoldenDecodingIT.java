@@ -34,7 +34,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class GoldenDecodingIT {
     @RegisterExtension
-    static final SlotwayExtension slotway = new SlotwayExtension("golden-decoding");
+    // eleven slots at once: one more than max_replication_slots' default (10, as PostgreSQL's)
+    static final SlotwayExtension slotway = new SlotwayExtension("golden-decoding")
+            .withConf("io.slotway.wal.cfg:max.replication.slots:Integer = 20");
 
     /** slot, plugin, pg_recvlogical options. */
     private static final String[][] SLOTS = {
@@ -92,12 +94,16 @@ class GoldenDecodingIT {
                     .withOutputPlugin("test_decoding").make();
             rc.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot().logical().withSlotName("pgo_jdbc")
                     .withOutputPlugin("pgoutput").make();
+            rc.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot().logical().withSlotName("w2j_jdbc")
+                    .withOutputPlugin("wal2json").make();
         }
         psql(port, db, workloadWithoutOtherPlugins());
         String end = psql(port, db, "SELECT pg_current_wal_lsn()").trim();
         jdbcStream(port, db, "td_jdbc", LogSequenceNumber.valueOf(end), out.resolve(name + ".td_jdbc.txt"), Map.of());
         jdbcStream(port, db, "pgo_jdbc", LogSequenceNumber.valueOf(end), out.resolve(name + ".pgo_jdbc.bin"),
                 Map.of("proto_version", "1", "publication_names", "gw_pub,gw_pub_ins"));
+        jdbcStream(port, db, "w2j_jdbc", LogSequenceNumber.valueOf(end), out.resolve(name + ".w2j_jdbc.txt"),
+                Map.of("format-version", "2", "include-xids", "1", "include-lsn", "1", "include-pk", "1", "include-default", "1"));
         for (String[] slot : SLOTS) {
             StringBuilder sqlOpts = new StringBuilder();
             List<String> recvOpts = new ArrayList<>();
@@ -237,6 +243,7 @@ class GoldenDecodingIT {
     void wal2jsonFormatTwoWithEveryIncludeOptionStreamsWhatPostgresStreams() throws Exception {
         sameAfterNormalising("w2j_v2_opts.txt");
         sameAfterNormalising("w2j_v2_opts.peek.tsv");
+        sameAfterNormalising("w2j_jdbc.txt");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.slotway.itests.clients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -15,13 +16,41 @@ final class SlotwayExtension implements BeforeAllCallback, AfterAllCallback {
     private final String name;
     private SlotwayProcess process;
 
+    private String[] extraArgs = new String[0];
+
+    /**
+     * Runs Slotway with the distribution's conf/ copied and changed: each entry of {@code settings} is
+     * "file.cfg:line", the line appended to that file (e.g. a larger {@code max.replication.slots}).
+     */
+    SlotwayExtension withConf(String... settings) {
+        try {
+            Path dist = Paths.get(System.getProperty("slotway.distribution", "../distribution/target/slotway"));
+            Path conf = Paths.get(System.getProperty("slotway.itest.work", "target/itest-work")).resolve(name + "-conf");
+            java.nio.file.Files.createDirectories(conf);
+            try (var files = java.nio.file.Files.list(dist.resolve("conf"))) {
+                for (Path f : files.toList()) {
+                    java.nio.file.Files.copy(f, conf.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            for (String setting : settings) {
+                int colon = setting.indexOf(':');
+                java.nio.file.Files.writeString(conf.resolve(setting.substring(0, colon)), setting.substring(colon + 1) + "\n",
+                        java.nio.file.StandardOpenOption.APPEND);
+            }
+            extraArgs = new String[] {"--conf", conf.toAbsolutePath().toString()};
+            return this;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     SlotwayExtension(String name) {
         this.name = name;
     }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        process = SlotwayProcess.start(Paths.get(System.getProperty("slotway.itest.work", "target/itest-work")).resolve(name));
+        process = SlotwayProcess.start(Paths.get(System.getProperty("slotway.itest.work", "target/itest-work")).resolve(name), extraArgs);
     }
 
     @Override
