@@ -32,6 +32,9 @@ final class CatalogSql {
     /** Functions usable in FROM without making the statement the source's. */
     private static final Set<String> TABLE_FUNCTIONS = Set.of("generate_series", "unnest", "pg_get_publication_tables",
             "pg_partition_ancestors", "_pg_expandarray");
+    /** Words H2 reserves that PostgreSQL takes as a name after {@code AS} or in a qualified name ({@code e.values}). */
+    private static final Set<String> H2_RESERVED = Set.of("values", "value", "key", "year", "month", "day", "hour", "minute",
+            "second", "top", "minus", "qualify", "regexp", "rownum", "groups", "uescape", "system_user", "_rowid_");
     /** int2vector and oidvector columns: PostgreSQL subscripts them from 0. */
     private static final Set<String> ZERO_BASED = Set.of("indkey", "indoption", "indclass", "indcollation", "stxkeys",
             "tgattr", "partattrs", "partclass", "partcollation", "proargtypes");
@@ -172,6 +175,10 @@ final class CatalogSql {
     private String emit() {
         for (int i = 0; i < t.size(); i++) {
             out[i] = plain(t.get(i));
+            if (t.get(i).kind() == Token.Kind.IDENTIFIER && H2_RESERVED.contains(t.get(i).value())
+                    && (i > 0 && (t.get(i - 1).is(".") || t.get(i - 1).isWord("as")) || i + 1 < t.size() && t.get(i + 1).is("."))) {
+                out[i] = '"' + t.get(i).value() + '"'; // a column label or qualified name in PostgreSQL, a keyword to H2
+            }
         }
         int depth = 0;
         List<String[]> laterals = new ArrayList<>(); // alias, argument text, depth

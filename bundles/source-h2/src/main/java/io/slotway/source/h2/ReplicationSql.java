@@ -30,6 +30,8 @@ public final class ReplicationSql {
     static final String[][] ALIASES = {
         {"txid_current", "txidCurrent"},
         {"pg_current_wal_lsn", "currentWalLsn"},
+        {"pg_is_in_recovery", "isInRecovery"},
+        {"pg_last_wal_receive_lsn", "lastWalReceiveLsn"},
         {"pg_logical_emit_message", "emitMessage"},
         {"create_slot", "createSlot"},
         {"create_slot_record", "createSlotRecord"},
@@ -47,6 +49,8 @@ public final class ReplicationSql {
     static final Map<String, String[]> NAMES = Map.ofEntries(
             Map.entry("txid_current", new String[] {"txid_current", "txid_current"}),
             Map.entry("pg_current_wal_lsn", new String[] {"pg_current_wal_lsn", "pg_current_wal_lsn"}),
+            Map.entry("pg_is_in_recovery", new String[] {"pg_is_in_recovery", "pg_is_in_recovery"}),
+            Map.entry("pg_last_wal_receive_lsn", new String[] {"pg_last_wal_receive_lsn", "pg_last_wal_receive_lsn"}),
             Map.entry("pg_logical_emit_message", new String[] {"pg_logical_emit_message", "pg_logical_emit_message"}),
             Map.entry("pg_create_logical_replication_slot", new String[] {"create_slot", "create_slot_record"}),
             Map.entry("pg_drop_replication_slot", new String[] {"drop_slot", "drop_slot"}),
@@ -59,10 +63,14 @@ public final class ReplicationSql {
     /** The PostgreSQL type of a scalar call's result, where H2's type is not it. */
     static final Map<String, PgType> SCALAR_TYPES = Map.of(
             "pg_current_wal_lsn", PgType.PG_LSN,
+            "pg_last_wal_receive_lsn", PgType.PG_LSN,
             "pg_logical_emit_message", PgType.PG_LSN,
             "pg_create_logical_replication_slot", PgType.RECORD,
             "pg_replication_slot_advance", PgType.RECORD,
             "pg_drop_replication_slot", PgType.VOID);
+
+    /** The functions above that return boolean. */
+    static final java.util.Set<String> BOOLEAN_FUNCTIONS = java.util.Set.of("pg_is_in_recovery");
 
     private static final Map<String, PgType> CHANGE_COLUMNS = Map.of("lsn", PgType.PG_LSN, "xid", PgType.XID, "data", PgType.TEXT);
     private static final Map<String, PgType> BINARY_CHANGE_COLUMNS = Map.of("lsn", PgType.PG_LSN, "xid", PgType.XID, "data", PgType.BYTEA);
@@ -115,6 +123,16 @@ public final class ReplicationSql {
     /** {@code pg_current_wal_lsn()}. */
     public static long currentWalLsn(Connection c) throws SQLException {
         return session(c).source().sink().currentLsn().value();
+    }
+
+    /** {@code pg_is_in_recovery()}: Slotway is always a primary (Debezium asks before pg_current_wal_lsn()). */
+    public static boolean isInRecovery() {
+        return false;
+    }
+
+    /** {@code pg_last_wal_receive_lsn()}: NULL, as on a PostgreSQL primary (no WAL is received by streaming). */
+    public static Long lastWalReceiveLsn() {
+        return null;
     }
 
     /**

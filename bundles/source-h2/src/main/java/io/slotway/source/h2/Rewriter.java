@@ -389,6 +389,9 @@ final class Rewriter {
                     type = scoped(c);
                 }
             }
+            if (type == null && k > from && t.get(k - 1).isWord("when") && booleanCaseOperand(k - 1)) {
+                type = ColumnType.of(PgType.BOOL);
+            }
             if (type != null) {
                 markLiteral(k, k + 1, type);
             }
@@ -585,14 +588,93 @@ final class Rewriter {
             if (k + 2 < e && t.get(k).isWord("pg_catalog") && t.get(k + 1).is(".")) {
                 k += 2;
             }
-            PgType type = null;
-            if (k + 1 < e && t.get(k).kind() == Token.Kind.IDENTIFIER && t.get(k + 1).is("(") && match(k + 1) == e - 1) {
-                type = ReplicationSql.SCALAR_TYPES.get(t.get(k).value());
+            PgType type = callType(k, e);
+            if (type == null) {
+                type = caseType(k, e);
             }
             any |= type != null;
             types.add(type);
         }
         return any ? types : null;
+    }
+
+    /**
+     * Whether the WHEN at {@code when} belongs to a simple CASE whose operand is a bare call of a boolean function
+     * ({@code case pg_is_in_recovery() when 't' ...}): PostgreSQL reads the WHEN literal as a boolean, H2 would
+     * compare a boolean with a string.
+     */
+    private boolean booleanCaseOperand(int when) {
+        int depth = 0;
+        int firstWhen = when;
+        for (int k = when - 1; k >= 0; k--) {
+            Token x = t.get(k);
+            if (x.is(")")) {
+                depth++;
+            } else if (x.is("(")) {
+                if (depth == 0) {
+                    return false;
+                }
+                depth--;
+            } else if (depth == 0 && x.isWord("when")) {
+                firstWhen = k;
+            } else if (depth == 0 && x.isWord("case")) {
+                return k + 2 < firstWhen && ReplicationSql.BOOLEAN_FUNCTIONS.contains(t.get(k + 1).value())
+                        && t.get(k + 1).kind() == Token.Kind.IDENTIFIER && t.get(k + 2).is("(") && match(k + 2) == firstWhen - 1;
+            } else if (depth == 0 && x.isWord("end")) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** The {@link ReplicationSql#SCALAR_TYPES} type of {@code [k, e)} when it is a bare call (e.g. {@code pg_current_wal_lsn()}). */
+    private PgType callType(int k, int e) {
+        if (k + 2 < e && t.get(k).isWord("pg_catalog") && t.get(k + 1).is(".")) {
+            k += 2;
+        }
+        if (k + 1 < e && t.get(k).kind() == Token.Kind.IDENTIFIER && t.get(k + 1).is("(") && match(k + 1) == e - 1) {
+            return ReplicationSql.SCALAR_TYPES.get(t.get(k).value());
+        }
+        return null;
+    }
+
+    /**
+     * The type of a (parenthesised) {@code CASE ... END} whose every THEN and ELSE result is a call of the same
+     * {@link #callType typed} function, as Debezium's {@code (case pg_is_in_recovery() when 't' then
+     * pg_last_wal_receive_lsn() else pg_current_wal_lsn() end)}; null otherwise.
+     */
+    private PgType caseType(int k, int e) {
+        while (k < e && t.get(k).is("(") && match(k) == e - 1) {
+            k++;
+            e--;
+        }
+        if (!(k < e && t.get(k).isWord("case") && t.get(e - 1).isWord("end"))) {
+            return null;
+        }
+        PgType type = null;
+        int start = -1;
+        for (int i = k + 1; i < e; i++) {
+            Token x = t.get(i);
+            if (x.is("(") || x.is("[")) {
+                i = x.is("(") ? match(i) : i;
+                continue;
+            }
+            if (x.isWord("case")) {
+                return null; // nested CASE: not worth following
+            }
+            if (start >= 0 && (x.isWord("when") || x.isWord("else") || x.isWord("end"))) {
+                PgType branch = callType(start, i);
+                if (branch == null || (type != null && type != branch)) {
+                    return null;
+                }
+                type = branch;
+                start = -1;
+            }
+            if (x.isWord("then") || x.isWord("else")) {
+                start = i + 1;
+            }
+        }
+        return type;
     }
 
     private String typedLiteral(ColumnType type, Token tok) throws PgException {

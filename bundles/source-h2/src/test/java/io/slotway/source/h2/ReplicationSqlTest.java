@@ -25,6 +25,21 @@ class ReplicationSqlTest extends CaptureFixture {
     }
 
     @Test
+    void debeziumsWalPositionQueryIsThePgLsnOfAPrimary() throws Exception {
+        Sessions.Outcome out = Sessions.run(session, "select (case pg_is_in_recovery() when 't' then pg_last_wal_receive_lsn()"
+                + " else pg_current_wal_lsn() end) AS pg_current_wal_lsn");
+        assertThat(out.columns().get(0).name()).isEqualTo("pg_current_wal_lsn");
+        assertThat(types(out)).containsExactly(PgType.PG_LSN);
+        assertThat(out.rows().get(0)[0]).isEqualTo(Lsn.parse("0/16B3748").value());
+        Sessions.Outcome txid = Sessions.run(session, "select (case pg_is_in_recovery() when 't' then 0 else txid_current() end)"
+                + " AS pg_current_txid");
+        assertThat(types(txid)).containsExactly(PgType.INT8);
+        Sessions.Outcome plain = Sessions.run(session, "SELECT pg_is_in_recovery(), pg_last_wal_receive_lsn()");
+        assertThat(types(plain)).containsExactly(PgType.BOOL, PgType.PG_LSN);
+        assertThat(plain.rows().get(0)).containsExactly(false, null);
+    }
+
+    @Test
     void txidCurrentIsABigint() throws Exception {
         Sessions.Outcome out = Sessions.run(session, "SELECT txid_current()");
         assertThat(types(out)).containsExactly(PgType.INT8);
