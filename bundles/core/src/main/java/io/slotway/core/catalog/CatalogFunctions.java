@@ -656,6 +656,9 @@ public final class CatalogFunctions {
         if (t != null && t.elementOid() != 0) {
             return "ARRAY";
         }
+        if (type == 1042) {
+            return "character"; // format_type(oid, NULL): no typmod given, so not the "bpchar" of typmod -1
+        }
         return PgTypeNames.formatType(type.intValue(), -1);
     }
 

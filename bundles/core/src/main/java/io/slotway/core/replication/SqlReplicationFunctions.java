@@ -96,7 +96,7 @@ public final class SqlReplicationFunctions implements ReplicationFunctions {
                             break;
                         }
                         pump.feed(item, (lsn, xid, data) -> rows.add(new Object[] {lsn.value(), xid,
-                                binary ? data : new String(data, StandardCharsets.UTF_8)}));
+                                binary ? data : text(data)}));
                         confirmTo = Lsn.max(confirmTo, DecodingPump.endOf(item));
                         if (uptoChanges != null && uptoChanges > 0 && rows.size() >= uptoChanges) {
                             break;
@@ -164,5 +164,18 @@ public final class SqlReplicationFunctions implements ReplicationFunctions {
                 return services.publication(name, position.get());
             }
         };
+    }
+
+    /**
+     * A change as the {@code text} column of {@code pg_logical_slot_*_changes}. PostgreSQL builds that datum from
+     * the plugin's bytes but sends it through text's output function, a C string: the client gets the bytes up
+     * to the first NUL (test_decoding's {@code content:} of a bytea message such as {@code '\x00010203ff'}).
+     */
+    static String text(byte[] data) {
+        int n = 0;
+        while (n < data.length && data[n] != 0) {
+            n++;
+        }
+        return new String(data, 0, n, StandardCharsets.UTF_8);
     }
 }

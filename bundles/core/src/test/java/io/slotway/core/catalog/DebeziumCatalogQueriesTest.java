@@ -8,7 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Catalog queries of the Debezium PostgreSQL connector 2.7 (shared/pg-reference/clients/debezium-postgres.txt). */
+/** Catalog queries of the Debezium PostgreSQL connector 2.7 (shared/pg-reference/clients/debezium-postgres.txt) and of DmsSourceIT. */
 class DebeziumCatalogQueriesTest {
     static CatalogEngine engine;
 
@@ -35,6 +35,12 @@ class DebeziumCatalogQueriesTest {
                 + " array_agg(t.enumlabel) as values FROM pg_catalog.pg_enum t GROUP BY id) e ON (t.oid = e.id)"
                 + " WHERE n.nspname != 'pg_toast' AND t.oid = 23"))
                 .hasSize(2).element(1).isEqualTo("23|int4|0|0|-1|N|NULL");
+    }
+
+    @Test
+    void informationSchemaCallsBlankPaddedCharacterCharacter() {
+        assertThat(CatalogFunctions.informationDataType(1042L, 9)).isEqualTo("character");
+        assertThat(CatalogFunctions.informationDataType(1043L, 24)).isEqualTo("character varying");
     }
 
     /** {@link CatalogEngineTest#run} on this class's engine. */
