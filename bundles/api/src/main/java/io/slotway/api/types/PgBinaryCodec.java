@@ -40,7 +40,11 @@ final class PgBinaryCodec {
                 return ByteBuffer.allocate(4).putInt(((Number) value).intValue()).array();
             case "int8": case "pg_lsn":
                 return ByteBuffer.allocate(8).putLong(((Number) value).longValue()).array();
-            case "oid": case "xid": case "regclass": case "regtype": case "regproc":
+            case "int2vector":
+                return sendVector(PgType.INT2, value.toString());
+            case "oidvector":
+                return sendVector(PgType.OID, value.toString());
+            case "oid": case "xid": case "regclass": case "regtype": case "regproc": case "regnamespace":
                 return ByteBuffer.allocate(4).putInt((int) ((Number) value).longValue()).array();
             case "float4":
                 return ByteBuffer.allocate(4).putFloat(((Number) value).floatValue()).array();
@@ -106,6 +110,25 @@ final class PgBinaryCodec {
                 Math.floorMod(micros, 1_000_000L) * 1000);
     }
 
+    /** int2vector_send / oidvector_send: array_send of a one-dimensional array with lower bound 0. */
+    private static byte[] sendVector(PgType et, String text) {
+        String[] parts = text.isBlank() ? new String[0] : text.trim().split("\\s+");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteBuffer head = ByteBuffer.allocate(parts.length == 0 ? 12 : 20);
+        head.putInt(parts.length == 0 ? 0 : 1).putInt(0).putInt(et.oid());
+        if (parts.length > 0) {
+            head.putInt(parts.length).putInt(0);
+        }
+        out.writeBytes(head.array());
+        for (String p : parts) {
+            byte[] b = et == PgType.INT2 ? ByteBuffer.allocate(2).putShort(Short.parseShort(p)).array()
+                    : ByteBuffer.allocate(4).putInt((int) Long.parseLong(p)).array();
+            out.writeBytes(ByteBuffer.allocate(4).putInt(b.length).array());
+            out.writeBytes(b);
+        }
+        return out.toByteArray();
+    }
+
     private static byte[] sendArray(PgType et, PgArray a) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int[] dims = a.dimensions();
@@ -157,7 +180,7 @@ final class PgBinaryCodec {
                 return in.getInt();
             case "int8": case "pg_lsn":
                 return in.getLong();
-            case "oid": case "xid": case "regclass": case "regtype": case "regproc":
+            case "oid": case "xid": case "regclass": case "regtype": case "regproc": case "regnamespace":
                 return in.getInt() & 0xFFFFFFFFL;
             case "float4":
                 return in.getFloat();

@@ -28,7 +28,7 @@ final class PgTextCodec {
             case "bool":
                 return ((Boolean) value) ? "t" : "f";
             case "int2": case "int4": case "int8":
-            case "oid": case "xid": case "regclass": case "regtype": case "regproc":
+            case "oid": case "xid": case "regclass": case "regtype": case "regproc": case "regnamespace":
                 return value.toString();
             case "float4":
                 return Floats.output4((Float) value, format.extraFloatDigits());
@@ -76,7 +76,7 @@ final class PgTextCodec {
                 return (int) integer(text, Integer.MIN_VALUE, Integer.MAX_VALUE, "integer");
             case "int8":
                 return integer(text, Long.MIN_VALUE, Long.MAX_VALUE, "bigint");
-            case "oid": case "xid": case "regclass": case "regtype": case "regproc":
+            case "oid": case "xid": case "regclass": case "regtype": case "regproc": case "regnamespace":
                 return unsigned32(text, type.name());
             case "float4":
                 return Floats.input4(text);

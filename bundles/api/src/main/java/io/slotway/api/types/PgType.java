@@ -45,6 +45,11 @@ public final class PgType {
     public static final PgType JSONB = scalar(3802, "jsonb", -1, 'U', 3807);
     public static final PgType VOID = scalar(2278, "void", 4, 'P', 0);
     public static final PgType RECORD = scalar(2249, "record", -1, 'P', 2287);
+    public static final PgType INT2VECTOR = scalar(22, "int2vector", -1, 'A', 1006);
+    public static final PgType OIDVECTOR = scalar(30, "oidvector", -1, 'A', 1013);
+    public static final PgType PG_NODE_TREE = scalar(194, "pg_node_tree", -1, 'Z', 0);
+    public static final PgType ACLITEM = scalar(1033, "aclitem", 12, 'U', 1034);
+    public static final PgType REGNAMESPACE = scalar(4089, "regnamespace", 4, 'N', 4090);
 
     public static final PgType BOOL_ARRAY = array(BOOL);
     public static final PgType BYTEA_ARRAY = array(BYTEA);
@@ -75,6 +80,10 @@ public final class PgType {
     public static final PgType PG_LSN_ARRAY = array(PG_LSN);
     public static final PgType JSONB_ARRAY = array(JSONB);
     public static final PgType RECORD_ARRAY = array(RECORD);
+    public static final PgType INT2VECTOR_ARRAY = array(INT2VECTOR);
+    public static final PgType OIDVECTOR_ARRAY = array(OIDVECTOR);
+    public static final PgType ACLITEM_ARRAY = array(ACLITEM);
+    public static final PgType REGNAMESPACE_ARRAY = array(REGNAMESPACE);
 
     private final int oid;
     private final String name;

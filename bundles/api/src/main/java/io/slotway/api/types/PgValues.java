@@ -7,7 +7,9 @@ import io.slotway.api.PgException;
  *
  * <p>Canonical Java form of a value, by type:
  * <ul>
- *   <li>bool: Boolean; int2: Short; int4: Integer; int8: Long; oid, xid, regclass, regtype, regproc: Long</li>
+ *   <li>bool: Boolean; int2: Short; int4: Integer; int8: Long; oid, xid: Long; regclass, regtype, regproc,
+ *       regnamespace: Long (output as the number) or {@link PgRegValue} (output as its name, sent as its OID)</li>
+ *   <li>int2vector, oidvector: String in the output form ({@code "1 2"}); pg_node_tree, aclitem: String</li>
  *   <li>float4: Float; float8: Double (NaN and infinities included)</li>
  *   <li>numeric: BigDecimal, or a Double that is NaN or infinite for PostgreSQL's special values</li>
  *   <li>text, varchar, bpchar, name, char: String (bpchar already blank-padded to its length)</li>

@@ -47,6 +47,16 @@ final class CatalogData {
             Map.entry("pg_language", 2612L), Map.entry("pg_auth_members", 1261L), Map.entry("pg_subscription", 6100L),
             Map.entry("pg_subscription_rel", 6102L));
 
+    /** PostgreSQL 15's predefined roles (not login roles) with their OIDs. */
+    static final Map<Long, String> PREDEFINED_ROLES = Map.ofEntries(
+            Map.entry(6171L, "pg_database_owner"), Map.entry(6181L, "pg_read_all_data"), Map.entry(6182L, "pg_write_all_data"),
+            Map.entry(3373L, "pg_monitor"), Map.entry(3374L, "pg_read_all_settings"), Map.entry(3375L, "pg_read_all_stats"),
+            Map.entry(3377L, "pg_stat_scan_tables"), Map.entry(4569L, "pg_read_server_files"),
+            Map.entry(4570L, "pg_write_server_files"), Map.entry(4571L, "pg_execute_server_program"),
+            Map.entry(4200L, "pg_signal_backend"), Map.entry(4544L, "pg_checkpoint"));
+    /** The owner of schema public in PostgreSQL 15. */
+    static final long DATABASE_OWNER_ROLE = 6171;
+
     private final Connection c;
     private final String database;
     private final List<String> roles;
@@ -75,7 +85,7 @@ final class CatalogData {
         insert("pg_namespace", INFORMATION_SCHEMA_OID, "information_schema", SUPERUSER_OID, null);
         for (Namespace n : s.namespaces()) {
             nsp.put(n.name(), n.oid());
-            insert("pg_namespace", n.oid(), n.name(), SUPERUSER_OID, null);
+            insert("pg_namespace", n.oid(), n.name(), n.name().equals("public") ? DATABASE_OWNER_ROLE : SUPERUSER_OID, null);
             if (n.comment() != null) {
                 insert("pg_description", n.oid(), 2615L, 0, n.comment());
             }
@@ -90,9 +100,14 @@ final class CatalogData {
             indexesByTable.computeIfAbsent(i.tableOid(), k -> new ArrayList<>()).add(i);
         }
         Map<Long, Integer> checks = new HashMap<>();
+        java.util.Set<Long> riTriggers = new java.util.HashSet<>();
         for (Constraint con : s.constraints()) {
             if (con.type() == 'c') {
                 checks.merge(con.tableOid(), 1, Integer::sum);
+            }
+            if (con.type() == 'f') {
+                riTriggers.add(con.tableOid()); // PostgreSQL enforces a foreign key with triggers on both tables
+                riTriggers.add(con.refTableOid());
             }
         }
         for (Relation r : s.relations()) {
@@ -100,6 +115,11 @@ final class CatalogData {
             boolean hasIndex = indexesByTable.containsKey(r.oid());
             classRow(r.oid(), r.name(), ns, r.kind(), (short) (r.kind() == 'S' ? 3 : r.columns().size()), hasIndex,
                     r.replicaIdentity(), r.kind() == 'r');
+            if (riTriggers.contains(r.oid())) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("UPDATE " + CatalogTables.PG_CATALOG + ".pg_class SET relhastriggers = TRUE WHERE oid = " + r.oid());
+                }
+            }
             if (checks.containsKey(r.oid())) {
                 try (Statement st = c.createStatement()) {
                     st.execute("UPDATE " + CatalogTables.PG_CATALOG + ".pg_class SET relchecks = " + checks.get(r.oid())
@@ -127,7 +147,7 @@ final class CatalogData {
                 int len = t == null ? -1 : t.length();
                 insert("pg_attribute", r.oid(), col.name(), (long) col.typeOid(), -1, (short) len, col.attnum(),
                         t != null && t.elementOid() != 0 ? 1 : 0, -1, col.typmod(), len == 1 || len == 2 || len == 4 || len == 8,
-                        align(len), len == -1 ? "x" : "p", "", col.notNull(), col.defaultExpr() != null, false,
+                        align(len), storage(col.typeOid(), len), "", col.notNull(), col.defaultExpr() != null, false,
                         col.identity() == 0 ? "" : String.valueOf(col.identity()), "", false, true, 0,
                         collation(col.typeOid()), null, null, null, null);
                 if (col.defaultExpr() != null) {
@@ -145,7 +165,9 @@ final class CatalogData {
         for (Index i : s.indexes()) {
             classRow(i.oid(), i.name(), nsp.getOrDefault(i.schema(), 2200L), 'i', (short) i.columns().size(), false, 'n', false);
             try (Statement st = c.createStatement()) {
-                st.execute("UPDATE " + CatalogTables.PG_CATALOG + ".pg_class SET relam = " + BTREE_OID + " WHERE oid = " + i.oid());
+                // relpages 1: a btree's metapage, what PostgreSQL records for an index built on an empty table (no
+                // VACUUM or ANALYZE runs here to update it)
+                st.execute("UPDATE " + CatalogTables.PG_CATALOG + ".pg_class SET relam = " + BTREE_OID + ", relpages = 1 WHERE oid = " + i.oid());
             }
             Short[] keys = i.columns().toArray(Short[]::new);
             Short[] options = new Short[keys.length];
@@ -221,6 +243,11 @@ final class CatalogData {
         }
     }
 
+    /** typstorage/attstorage: numeric is main, other varlena types extended, fixed-length plain. */
+    private static String storage(int typeOid, int len) {
+        return typeOid == PgType.NUMERIC.oid() ? "m" : len == -1 ? "x" : "p";
+    }
+
     private static String align(int len) {
         return switch (len) {
             case 1 -> "c";
@@ -252,6 +279,12 @@ final class CatalogData {
             insert("pg_user", role, roleOid, superuser, superuser, superuser, superuser, "********", null, null);
             roleOid = roleOid == SUPERUSER_OID ? 16000 : roleOid + 1;
         }
+        for (Map.Entry<Long, String> r : new java.util.TreeMap<>(PREDEFINED_ROLES).entrySet()) {
+            insert("pg_roles", r.getValue(), false, true, false, false, false, false, -1, "********", null, false, null, r.getKey());
+        }
+        for (long role : new long[] {3374L, 3375L, 3377L}) {
+            insert("pg_auth_members", role, 3373L, SUPERUSER_OID, false); // initdb grants these to pg_monitor
+        }
         insert("pg_am", HEAP_OID, "heap", "heap_tableam_handler", "t");
         insert("pg_am", BTREE_OID, "btree", "bthandler", "i");
         insert("pg_am", 405L, "hash", "hashhandler", "i");
@@ -278,7 +311,7 @@ final class CatalogData {
                     preferred(t), true, ",", 0L, array ? "array_subscript_handler" : "-", (long) t.elementOid(),
                     (long) t.arrayOid(), base + (array ? "_in" : "in"), base + (array ? "_out" : "out"),
                     base + (array ? "_recv" : "recv"), base + (array ? "_send" : "send"), "-", "-", array ? "array_typanalyze" : "-",
-                    array ? (len == 8 ? "d" : "i") : align(len), len == -1 ? "x" : "p", false, 0L, -1, 0,
+                    array ? (len == 8 ? "d" : "i") : align(len), storage(t.oid(), len), false, 0L, -1, 0,
                     collation(t.oid()), null, null, null);
         }
     }

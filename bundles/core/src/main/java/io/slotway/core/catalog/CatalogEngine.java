@@ -9,6 +9,7 @@ import io.slotway.api.source.ColumnDescription;
 import io.slotway.api.source.PreparedQuery;
 import io.slotway.api.source.QueryCursor;
 import io.slotway.api.types.PgArray;
+import io.slotway.api.types.PgRegValue;
 import io.slotway.api.types.PgType;
 import io.slotway.core.replication.ReplicationServices;
 import java.math.BigDecimal;
@@ -127,7 +128,13 @@ public final class CatalogEngine implements AutoCloseable {
 
     /** The engine's statement for {@code sql}, or null when the statement is not a catalog query. */
     public PreparedQuery prepare(String sql, int[] paramTypes, Client client) throws PgException {
-        CatalogSql.Rewritten r = CatalogSql.rewrite(sql);
+        CatalogSql.Rewritten r;
+        try {
+            r = CatalogSql.rewrite(sql);
+        } catch (StackOverflowError e) {
+            // a statement nested too deeply for the rewriter: PostgreSQL's answer to the same, not a dead backend
+            throw new PgException("54001", "stack depth limit exceeded"); // statement_too_complex
+        }
         if (r == null) {
             return null;
         }
@@ -409,13 +416,25 @@ public final class CatalogEngine implements AutoCloseable {
                     return b.toString();
                 }
                 return v.toString();
-            case "regclass":
-                if (v instanceof Number n) {
-                    return CatalogFunctions.regclassName(n.longValue());
-                }
-                return v.toString();
-            case "regtype":
-                return v instanceof Number n ? CatalogFunctions.regtypeName(n.longValue()) : v.toString();
+            case "regclass": {
+                // the engine answers a regclass either as the OID or, after a cast, as the name
+                Long oid = v instanceof Number n ? n.longValue() : CatalogFunctions.toRegclass(v.toString());
+                String name = v instanceof Number n ? CatalogFunctions.regclassName(n.longValue()) : v.toString();
+                return oid == null ? name : new PgRegValue(oid, name);
+            }
+            case "regtype": {
+                Long oid = v instanceof Number n ? n.longValue() : CatalogFunctions.regtypeOid(v.toString());
+                String name = v instanceof Number n ? CatalogFunctions.regtypeName(n.longValue()) : v.toString();
+                return oid == null ? name : new PgRegValue(oid, name);
+            }
+            case "regnamespace": {
+                Long oid = v instanceof Number n ? n.longValue() : CatalogFunctions.namespaceOid(v.toString());
+                return oid == null ? v.toString() : new PgRegValue(oid, CatalogFunctions.regnamespaceName(oid));
+            }
+            case "regproc":
+                // built-in functions are held by name (typinput, amhandler): their OIDs are not in the model
+                return v instanceof Number n ? new PgRegValue(n.longValue(), n.longValue() == 0 ? "-" : n.toString())
+                        : new PgRegValue(0, v.toString());
             default:
                 break;
         }

@@ -82,6 +82,7 @@ public final class CatalogFunctions {
             {"sw_array_position", "arrayPosition"}, {"sw_regclass_in", "regclassIn"}, {"sw_regclass_name", "regclassName"},
             {"sw_regtype_in", "regtypeIn"}, {"sw_regtype_name", "regtypeName"}, {"sw_regnamespace_name", "regnamespaceName"},
             {"sw_pg_relation_is_publishable", "pgRelationIsPublishable"}, {"sw_pg_partition_ancestors", "pgPartitionAncestors"},
+            {"sw_pg_partition_ancestors_array", "pgPartitionAncestorsArray"},
             {"sw_pg_get_function_result", "pgGetFunctionResult"}, {"sw_pg_get_function_arguments", "pgGetFunctionArguments"},
             {"sw_pg_get_statisticsobjdef_columns", "nullOf"}, {"sw_pg_get_triggerdef", "pgGetTriggerdef"},
             {"sw_pg_has_role", "hasPrivilege"}, {"sw_quote_ident", "quoteIdent"}, {"sw_format_type_be", "formatTypeBe"},
@@ -135,6 +136,7 @@ public final class CatalogFunctions {
         PG_NAMES.remove("regtype_in");
         PG_NAMES.remove("regtype_name");
         PG_NAMES.remove("regnamespace_name");
+        PG_NAMES.remove("pg_partition_ancestors_array");
         PG_NAMES.remove("information_data_type");
         PG_NAMES.remove("information_char_length");
         PG_NAMES.remove("information_numeric_precision");
@@ -205,8 +207,14 @@ public final class CatalogFunctions {
         }
         String def = i.definition();
         Relation r = model().relations.get(i.tableOid());
-        if (r != null && visible(r.schema())) {
-            // PostgreSQL qualifies the table only when it is not visible... except it always qualifies in pg_get_indexdef
+        if (Boolean.TRUE.equals(pretty) && r != null && visible(r.schema())) {
+            // pg_get_indexdef_worker: with PRETTYFLAG_SCHEMA (pretty) the table is named as the search path sees it
+            // (generate_relation_name), otherwise always qualified (generate_qualified_relation_name)
+            String qualified = " ON " + PgIdentifiers.quoteQualified(r.schema(), r.name()) + " ";
+            int at = def.indexOf(qualified);
+            if (at >= 0) {
+                def = def.substring(0, at) + " ON " + PgIdentifiers.quote(r.name()) + " " + def.substring(at + qualified.length());
+            }
         }
         return def;
     }
@@ -420,6 +428,10 @@ public final class CatalogFunctions {
         if (oid == CatalogData.SUPERUSER_OID) {
             return ctx().client().superuser();
         }
+        String predefined = CatalogData.PREDEFINED_ROLES.get(oid);
+        if (predefined != null) {
+            return predefined;
+        }
         return "unknown (OID=" + oid + ")";
     }
 
@@ -595,6 +607,15 @@ public final class CatalogFunctions {
         throw new IllegalArgumentException("type \"" + value + "\" does not exist");
     }
 
+    /** A type's OID from its name as regtype prints it, or null. */
+    static Long regtypeOid(String text) {
+        try {
+            return regtypeIn(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     public static String regtypeName(Long oid) {
         return oid == null ? null : oid == 0 ? "-" : PgTypeNames.formatTypeBe(oid.intValue());
     }
@@ -605,6 +626,12 @@ public final class CatalogFunctions {
         }
         String n = model().namespaces.get(oid);
         return n == null ? String.valueOf(oid) : PgIdentifiers.quote(n);
+    }
+
+    /** A schema's OID from its name as regnamespace prints it, or null. */
+    static Long namespaceOid(String text) {
+        List<String> parts = splitQualified(text);
+        return model().namespaceOids.get(parts.get(0));
     }
 
     public static Boolean pgRelationIsPublishable(Long oid) {
@@ -618,6 +645,11 @@ public final class CatalogFunctions {
     /** {@code pg_partition_ancestors(rel)}: without partitioning, the relation itself. */
     public static Long pgPartitionAncestors(Long oid) {
         return oid;
+    }
+
+    /** pg_partition_ancestors as an array, for the rewriter's series over it (see CatalogSql). */
+    public static Long[] pgPartitionAncestorsArray(Long oid) {
+        return oid == null ? new Long[0] : new Long[] {oid};
     }
 
     public static String pgGetFunctionResult(Long oid) {

@@ -32,6 +32,10 @@ final class CatalogSql {
     /** Functions usable in FROM without making the statement the source's. */
     private static final Set<String> TABLE_FUNCTIONS = Set.of("generate_series", "unnest", "pg_get_publication_tables",
             "pg_partition_ancestors", "_pg_expandarray");
+    /** Functions whose argument syntax has a FROM of its own ({@code trim(both '"' from x)}). */
+    private static final Set<String> FROM_SYNTAX_CALLS = Set.of("trim", "extract", "substring", "overlay", "position");
+    /** Upper bound of the series that stands in for a set-returning function over an outer row's array (H2 cannot correlate table functions). */
+    private static final int SERIES_BOUND = 1024;
     /** Words H2 reserves that PostgreSQL takes as a name after {@code AS} or in a qualified name ({@code e.values}). */
     private static final Set<String> H2_RESERVED = Set.of("values", "value", "key", "year", "month", "day", "hour", "minute",
             "second", "top", "minus", "qualify", "regexp", "rownum", "groups", "uescape", "system_user", "_rowid_");
@@ -81,17 +85,25 @@ final class CatalogSql {
         boolean catalogThing = false;
         int depth = 0;
         Map<Integer, Boolean> inFrom = new HashMap<>();
+        Set<Integer> fromSyntaxCalls = new HashSet<>(); // depths opened by trim( extract( ...: their FROM is an argument
         boolean relationNext = false;
         for (int i = 0; i < t.size(); i++) {
             Token k = t.get(i);
             if (k.is("(")) {
                 depth++;
+                if (i > 0 && FROM_SYNTAX_CALLS.contains(t.get(i - 1).value()) && t.get(i - 1).kind() == Token.Kind.IDENTIFIER) {
+                    fromSyntaxCalls.add(depth);
+                }
                 relationNext = false;
                 continue;
             }
             if (k.is(")")) {
                 inFrom.remove(depth);
+                fromSyntaxCalls.remove(depth);
                 depth--;
+                continue;
+            }
+            if (k.isWord("from") && fromSyntaxCalls.contains(depth)) {
                 continue;
             }
             if (k.isWord("with") || (k.is(",") && i + 2 < t.size() && t.get(i + 2).isWord("as") && ctes.size() > 0 && !inFrom.getOrDefault(depth, false))) {
@@ -172,6 +184,9 @@ final class CatalogSql {
 
     // ------------------------------------------------------------------------------------------------ rewriting
 
+    /** A condition (and optionally a join) to attach to the FROM/WHERE of the query level that holds token {@code at}. */
+    private record Attach(int at, int depth, String join, String condition) {}
+
     private String emit() {
         for (int i = 0; i < t.size(); i++) {
             out[i] = plain(t.get(i));
@@ -180,14 +195,73 @@ final class CatalogSql {
                 out[i] = '"' + t.get(i).value() + '"'; // a column label or qualified name in PostgreSQL, a keyword to H2
             }
         }
+        Set<String> zeroBased = new HashSet<>(ZERO_BASED);
+        for (int i = 0; i + 2 < t.size(); i++) {
+            if (isName(t.get(i)) && ZERO_BASED.contains(t.get(i).value()) && t.get(i + 1).isWord("as") && isName(t.get(i + 2))) {
+                zeroBased.add(t.get(i + 2).value()); // i.indoption AS I_INDOPTION: still subscripted from 0
+            }
+        }
         int depth = 0;
+        int series = 0;
         List<String[]> laterals = new ArrayList<>(); // alias, argument text, depth
+        List<Attach> attaches = new ArrayList<>();
+        List<int[]> bitands = new ArrayList<>();
+        List<String[]> references = new ArrayList<>(); // scope start, scope end, alias, column or null, replacement
+        Map<String, String> expanded = new HashMap<>(); // _pg_expandarray argument @ select → series alias
         for (int i = 0; i < t.size(); i++) {
             Token k = t.get(i);
             if (k.is("(")) {
                 depth++;
             } else if (k.is(")")) {
                 depth--;
+            }
+            if (k.isWord("information_schema") && i + 3 < t.size() && t.get(i + 1).is(".")
+                    && t.get(i + 2).isWord("_pg_expandarray") && t.get(i + 3).is("(")) {
+                // a set-returning function in the select list: one row per element, as a join on a series
+                int close = match(i + 3);
+                String arg = raw(i + 4, close);
+                String key = arg + "@" + owningSelect(i);
+                String alias = expanded.get(key);
+                if (alias == null) {
+                    // calls with the same argument in one select list run in lockstep: one series for them all
+                    alias = "sw_ea" + (++series);
+                    expanded.put(key, alias);
+                    attaches.add(new Attach(i, depth, "generate_series(1, " + SERIES_BOUND + ") " + alias + "(n)",
+                            alias + ".n <= CARDINALITY(" + arg + ")"));
+                }
+                out[i] = "CAST(ROW(" + element("(" + arg + ")", alias + ".n") + ", " + alias + ".n) AS ROW(x INTEGER, n INTEGER))";
+                for (int j = i + 1; j <= close; j++) {
+                    out[j] = "";
+                }
+                i = close;
+                continue;
+            }
+            int srf = setReturningInFrom(i);
+            if (srf >= 0) {
+                i = seriesForFunction(i, srf, depth, ++series, attaches, references);
+                continue;
+            }
+            if (k.kind() == Token.Kind.STRING && k.value().startsWith("{") && k.value().endsWith("}")
+                    && ((i > 0 && comparison(t.get(i - 1))) || (i + 1 < t.size() && comparison(t.get(i + 1))))) {
+                out[i] = arrayLiteral(k.value()); // pol.polroles = '{0}'
+                continue;
+            }
+            if (k.kind() == Token.Kind.OPERATOR && k.text().equals("&")) {
+                bitands.add(new int[] {operandStart(i), i, operandEnd(i + 1)});
+                continue;
+            }
+            if (k.is("]")) {
+                int open = matchBack(i);
+                if (isSubscript(open)) {
+                    int start = operandStart(open);
+                    boolean zero = isName(t.get(open - 1)) && zeroBased.contains(t.get(open - 1).value());
+                    String index = join(open + 1, i);
+                    out[start] = element(join(start, open), zero ? "(" + index + ") + 1" : index);
+                    for (int j = start + 1; j <= i; j++) {
+                        out[j] = "";
+                    }
+                }
+                continue;
             }
             if ((k.isWord("pg_catalog") || k.isWord("information_schema")) && i + 2 < t.size() && t.get(i + 1).is(".")) {
                 String target = t.get(i + 2).value();
@@ -254,12 +328,6 @@ final class CatalogSql {
                 i = cast(i);
                 continue;
             }
-            if (k.is("[") && i > 0 && ZERO_BASED.contains(t.get(i - 1).value()) && isName(t.get(i - 1))) {
-                int close = matchBracket(i);
-                out[i] = "[(";
-                out[close] = ")+1]";
-                continue;
-            }
             if (k.isWord("lateral") && i + 2 < t.size() && t.get(i + 1).isWord("pg_get_publication_tables") && t.get(i + 2).is("(")) {
                 int close = match(i + 2);
                 StringBuilder arg = new StringBuilder();
@@ -299,6 +367,17 @@ final class CatalogSql {
         for (String[] l : laterals) {
             addCondition(l[0] + ".pubname = " + l[1], Integer.parseInt(l[2]));
         }
+        for (String[] r : references) {
+            replaceReferences(Integer.parseInt(r[0]), Integer.parseInt(r[1]), r[2], r[3], r[4]);
+        }
+        for (Attach a : attaches) {
+            attach(a);
+        }
+        for (int[] b : bitands) {
+            out[b[0]] = "BITAND(" + out[b[0]];
+            out[b[1]] = ",";
+            out[b[2]] = out[b[2]] + ")";
+        }
         StringBuilder b = new StringBuilder();
         for (String s : out) {
             if (!s.isEmpty()) {
@@ -306,6 +385,297 @@ final class CatalogSql {
             }
         }
         return b.toString();
+    }
+
+    /** {@code arr[index]}, NULL when out of range as in PostgreSQL (H2 raises an error). */
+    private static String element(String array, String index) {
+        return "CASE WHEN (" + index + ") BETWEEN 1 AND CARDINALITY(" + array + ") THEN (" + array + ")[" + index + "] END";
+    }
+
+    /** The tokens [from, to) as written (strings re-quoted, parameters renumbered), for text that is repeated. */
+    private String raw(int from, int to) {
+        StringBuilder b = new StringBuilder();
+        for (int j = from; j < to; j++) {
+            b.append(plain(t.get(j))).append(' ');
+        }
+        return b.toString().trim();
+    }
+
+    /** The rewritten text of tokens [from, to). */
+    private String join(int from, int to) {
+        StringBuilder b = new StringBuilder();
+        for (int j = from; j < to; j++) {
+            if (!out[j].isEmpty()) {
+                b.append(out[j]).append(' ');
+            }
+        }
+        return b.toString().trim();
+    }
+
+    private boolean isSubscript(int open) {
+        if (open <= 0 || !t.get(open).is("[")) {
+            return false;
+        }
+        Token before = t.get(open - 1);
+        if (before.isWord("array")) {
+            return false;
+        }
+        for (int j = open + 1; j < t.size() && !t.get(j).is("]"); j++) {
+            if (t.get(j).is(":")) {
+                return false; // a slice
+            }
+        }
+        return isName(before) || before.is(")") || before.is("]");
+    }
+
+    private static boolean comparison(Token k) {
+        return k.kind() == Token.Kind.OPERATOR && (k.text().equals("=") || k.text().equals("<>") || k.text().equals("!="));
+    }
+
+    /** An array literal's text ({@code '{0}'}) as an H2 array constructor. */
+    private static String arrayLiteral(String text) {
+        String body = text.substring(1, text.length() - 1).trim();
+        if (body.isEmpty()) {
+            return "ARRAY[]";
+        }
+        StringBuilder b = new StringBuilder("ARRAY[");
+        String[] parts = body.split(",");
+        for (int j = 0; j < parts.length; j++) {
+            String e = parts[j].trim();
+            if (e.startsWith("\"") && e.endsWith("\"") && e.length() >= 2) {
+                e = e.substring(1, e.length() - 1);
+            }
+            b.append(j == 0 ? "" : ", ");
+            if (e.equalsIgnoreCase("null")) {
+                b.append("NULL");
+            } else if (e.matches("-?[0-9]+")) {
+                b.append(e);
+            } else {
+                b.append('\'').append(e.replace("'", "''")).append('\'');
+            }
+        }
+        return b.append(']').toString();
+    }
+
+    /**
+     * At a set-returning function in a FROM list that H2 cannot run as a table function (its argument refers to
+     * an outer row, or it has WITH ORDINALITY, or it is pg_partition_ancestors): the index of the function's
+     * name, else -1.
+     */
+    private int setReturningInFrom(int i) {
+        int name = i;
+        if (t.get(i).isWord("pg_catalog") && i + 2 < t.size() && t.get(i + 1).is(".")) {
+            name = i + 2;
+        }
+        Token n = t.get(name);
+        if (!(n.isWord("unnest") || n.isWord("pg_partition_ancestors")) || name + 1 >= t.size() || !t.get(name + 1).is("(")) {
+            return -1;
+        }
+        if (i == 0 || !(t.get(i - 1).isWord("from") || t.get(i - 1).is(",") || t.get(i - 1).isWord("join"))) {
+            return -1;
+        }
+        int close = match(name + 1);
+        boolean ordinality = close + 2 < t.size() && t.get(close + 1).isWord("with") && t.get(close + 2).isWord("ordinality");
+        boolean correlated = false;
+        for (int j = name + 2; j < close; j++) {
+            correlated |= t.get(j).is(".");
+        }
+        return ordinality || correlated || n.isWord("pg_partition_ancestors") ? name : -1;
+    }
+
+    /**
+     * {@code f(args) [WITH ORDINALITY] [AS] a[(value, ord)]} becomes {@code generate_series(1, N) a(ord)} with
+     * {@code ord <= CARDINALITY(array)} added to the level's WHERE, and each reference to the value becomes the array's
+     * element: the same rows, without a table function correlated to an outer row. Returns the last token used.
+     */
+    private int seriesForFunction(int i, int name, int depth, int n, List<Attach> attaches, List<String[]> references) {
+        int close = match(name + 1);
+        String args = raw(name + 2, close);
+        String array = t.get(name).isWord("unnest") ? "(" + args + ")"
+                : CatalogTables.PG_CATALOG + ".sw_pg_partition_ancestors_array(" + args + ")";
+        int j = close + 1;
+        boolean ordinality = false;
+        if (j + 1 < t.size() && t.get(j).isWord("with") && t.get(j + 1).isWord("ordinality")) {
+            ordinality = true;
+            j += 2;
+        }
+        if (j < t.size() && t.get(j).isWord("as")) {
+            j++;
+        }
+        boolean named = j < t.size() && isName(t.get(j)) && !isKeyword(t.get(j));
+        String alias = named ? t.get(j).value() : t.get(name).value();
+        int last = named ? j : j - 1;
+        List<String> cols = new ArrayList<>();
+        if (named && j + 1 < t.size() && t.get(j + 1).is("(")) {
+            int c = match(j + 1);
+            for (int x = j + 2; x < c; x++) {
+                if (isName(t.get(x))) {
+                    cols.add(t.get(x).value());
+                }
+            }
+            last = c;
+        }
+        String series = ordinality ? alias : alias + "_sw" + n;
+        String ord = ordinality && cols.size() > 1 ? cols.get(1) : "n";
+        String value = cols.isEmpty() ? alias : cols.get(0);
+        for (int x = i; x <= last; x++) {
+            out[x] = "";
+        }
+        out[i] = "generate_series(1, " + SERIES_BOUND + ") " + series + "(" + ord + ")";
+        attaches.add(new Attach(i, depth, null, series + "." + ord + " <= CARDINALITY(" + array + ")"));
+        int scopeStart = 0;
+        int scopeEnd = t.size();
+        if (depth > 0) {
+            int d = 0;
+            for (int x = i; x >= 0; x--) {
+                if (t.get(x).is(")")) {
+                    d++;
+                } else if (t.get(x).is("(") && --d < 0) {
+                    scopeStart = x;
+                    scopeEnd = match(x);
+                    break;
+                }
+            }
+        }
+        String element = element(array, series + "." + ord);
+        for (String[] range : new String[][] {{String.valueOf(scopeStart), String.valueOf(i)},
+                {String.valueOf(last + 1), String.valueOf(scopeEnd)}}) {
+            references.add(new String[] {range[0], range[1], alias, value, element});
+            if (cols.isEmpty()) {
+                references.add(new String[] {range[0], range[1], alias, null, element});
+            }
+        }
+        return last;
+    }
+
+    /** Replaces {@code alias.column} (or, with a null column, a bare {@code alias}) in [from, to) by {@code text}. */
+    private void replaceReferences(int from, int to, String alias, String column, String text) {
+        for (int j = from; j < to && j < t.size(); j++) {
+            Token k = t.get(j);
+            if (!isName(k) || !k.value().equals(alias) || (j > 0 && t.get(j - 1).is(".")) || out[j].isEmpty()) {
+                continue;
+            }
+            boolean qualified = j + 2 < t.size() && t.get(j + 1).is(".");
+            if (column != null && qualified && t.get(j + 2).value().equals(column)) {
+                out[j] = text;
+                out[j + 1] = "";
+                out[j + 2] = "";
+            } else if (column == null && !qualified && !(j + 1 < t.size() && t.get(j + 1).is("("))) {
+                out[j] = text;
+            }
+        }
+    }
+
+    /** Adds a join to the FROM list and a condition to the WHERE clause of the query level holding token {@code a.at()}. */
+    /** The SELECT whose query level holds token {@code at}. */
+    private int owningSelect(int at) {
+        int rel = 0;
+        for (int j = at; j >= 0; j--) {
+            Token k = t.get(j);
+            if (k.is(")")) {
+                rel++;
+            } else if (k.is("(") && rel > 0) {
+                rel--;
+            } else if (rel == 0 && k.isWord("select")) {
+                return j;
+            }
+        }
+        return 0;
+    }
+
+    private void attach(Attach a) {
+        // the SELECT owning the position: back to the nearest SELECT not inside a parenthesis closed before it
+        int select = 0;
+        int level = a.depth();
+        int rel = 0;
+        for (int j = a.at(); j >= 0; j--) {
+            Token k = t.get(j);
+            if (k.is(")")) {
+                rel++;
+            } else if (k.is("(")) {
+                if (rel == 0) {
+                    level--;
+                } else {
+                    rel--;
+                }
+            } else if (rel == 0 && k.isWord("select")) {
+                select = j;
+                break;
+            }
+        }
+        int d = level;
+        int where = -1;
+        int end = t.size();
+        for (int j = select; j < t.size(); j++) {
+            Token k = t.get(j);
+            if (k.is("(")) {
+                d++;
+            } else if (k.is(")")) {
+                if (d == level) {
+                    end = j;
+                    break;
+                }
+                d--;
+            } else if (d == level) {
+                if (k.isWord("where") && where < 0) {
+                    where = j;
+                } else if (k.isWord("group") || k.isWord("order") || k.isWord("limit") || k.isWord("union") || k.isWord("having")
+                        || k.isWord("except") || k.isWord("intersect") || k.isWord("offset") || k.isWord("window") || k.is(";")) {
+                    end = j;
+                    break;
+                }
+            }
+        }
+        String join = a.join() == null ? "" : " CROSS JOIN " + a.join() + " ";
+        if (where >= 0) {
+            out[where] = join + "WHERE " + a.condition() + " AND (" + out[where].substring("where".length()).trim();
+            out[end - 1] = out[end - 1] + ")";
+        } else {
+            out[end - 1] = out[end - 1] + join + " WHERE " + a.condition();
+        }
+    }
+
+    /** The last token of the operand starting at {@code j} (names, calls, parentheses, subscripts, casts). */
+    private int operandEnd(int j) {
+        int p = j;
+        if (t.get(p).is("(")) {
+            p = match(p);
+        } else {
+            while (p + 2 < t.size() && t.get(p + 1).is(".") && isName(t.get(p + 2))) {
+                p += 2;
+            }
+            if (isName(t.get(p)) && p + 1 < t.size() && t.get(p + 1).is("(")) {
+                p = match(p + 1);
+            }
+        }
+        while (true) {
+            if (p + 1 < t.size() && t.get(p + 1).is("[")) {
+                p = matchBracket(p + 1);
+            } else if (p + 1 < t.size() && t.get(p + 1).is("::")) {
+                p = castEnd(p + 1);
+            } else {
+                return p;
+            }
+        }
+    }
+
+    /** The last token of the type of the cast at {@code i} ({@code ::}). */
+    private int castEnd(int i) {
+        int j = i + 1;
+        if (j + 1 < t.size() && t.get(j).isWord("pg_catalog") && t.get(j + 1).is(".")) {
+            j += 2;
+        }
+        if (j + 1 < t.size() && (t.get(j).isWord("character") && t.get(j + 1).isWord("varying")
+                || t.get(j).isWord("double") && t.get(j + 1).isWord("precision"))) {
+            j++;
+        }
+        if (j + 1 < t.size() && t.get(j + 1).is("(")) {
+            j = match(j + 1);
+        }
+        if (j + 2 < t.size() && t.get(j + 1).is("[") && t.get(j + 2).is("]")) {
+            j += 2;
+        }
+        return Math.min(j, t.size() - 1);
     }
 
     private static boolean isKeyword(Token k) {
@@ -404,6 +774,9 @@ final class CatalogSql {
             }
             while (p >= 2 && t.get(p - 1).is(".") && isName(t.get(p - 2))) {
                 p -= 2;
+            }
+            if (p >= 2 && t.get(p - 1).is("::")) {
+                p = operandStart(p - 1); // x::regnamespace::text: the operand of the cast before
             }
             return p;
         }
@@ -528,6 +901,12 @@ final class CatalogSql {
         if (start < 0) {
             return null;
         }
+        return itemsAt(start);
+    }
+
+    /** The select list starting at token {@code start} (just after its SELECT); see {@link #items()}. */
+    private List<Item> itemsAt(int start) {
+        int depth;
         if (start < t.size() && t.get(start).isWord("distinct")) {
             start++;
             if (start < t.size() && t.get(start).isWord("on")) {
@@ -542,12 +921,24 @@ final class CatalogSql {
             Token k = t.get(i);
             if (k.is("(") || k.is("[")) {
                 depth++;
+            } else if ((k.is(")") || k.is("]")) && depth == 0) {
+                end = i; // the end of a derived table's select list
+                break;
             } else if (k.is(")") || k.is("]")) {
                 depth--;
             } else if (depth == 0 && (k.isWord("from") || k.isWord("union") || k.isWord("where") || k.isWord("order")
                     || k.isWord("limit") || k.isWord("except") || k.isWord("intersect") || k.isWord("group") || k.is(";"))) {
                 end = i;
                 break;
+            }
+        }
+        if (end == start + 1 && t.get(start).is("*") && end + 2 < t.size() && t.get(end).isWord("from") && t.get(end + 1).is("(")
+                && t.get(end + 2).isWord("select")) {
+            int close = match(end + 1);
+            boolean single = close + 1 >= t.size() || !(t.get(close + 1).is(",") || t.get(close + 2 < t.size() ? close + 2 : close).is(",")
+                    || t.get(close + 1).isWord("join") || (close + 2 < t.size() && t.get(close + 2).isWord("join")));
+            if (single) {
+                return itemsAt(end + 3); // SELECT * FROM (SELECT ...) alias: the inner select list, as PostgreSQL types it
             }
         }
         Map<String, String> aliases = aliases(end);
@@ -581,6 +972,23 @@ final class CatalogSql {
                 continue;
             }
             String name = k.value();
+            int closing = i > 0 && t.get(i - 1).is(")") ? i - 1 : i > 1 && t.get(i - 1).isWord("as") && t.get(i - 2).is(")") ? i - 2 : -1;
+            if (closing > 0 && !isKeyword(k) && !k.isWord("as")) {
+                int open = matchBack(closing);
+                if (open + 1 < t.size() && t.get(open + 1).isWord("select")) {
+                    derived.put(name, open); // (SELECT ...) alias: its columns typed by the inner list
+                }
+            }
+            if (name.equals("generate_series") && i + 1 < t.size() && t.get(i + 1).is("(")) {
+                int a = match(i + 1) + 1;
+                if (a < t.size() && t.get(a).isWord("as")) {
+                    a++;
+                }
+                if (a < t.size() && isName(t.get(a)) && !isKeyword(t.get(a))) {
+                    map.put(t.get(a).value(), SERIES); // generate_series(int, int): its column is int4
+                }
+                continue;
+            }
             if (!CatalogTables.TABLES.containsKey(name) || (i + 1 < t.size() && t.get(i + 1).is("("))) {
                 continue;
             }
@@ -595,6 +1003,13 @@ final class CatalogSql {
         }
         return map;
     }
+
+    /** The alias map's mark for a generate_series alias. */
+    private static final String SERIES = "#series";
+    /** Derived tables' aliases → the index of their opening parenthesis. */
+    private final Map<String, Integer> derived = new HashMap<>();
+    /** Derived tables whose select list is being typed (a guard against cycles). */
+    private final Set<Integer> resolving = new HashSet<>();
 
     private Item item(int from, int to, Map<String, String> aliases) {
         if (from >= to) {
@@ -631,6 +1046,9 @@ final class CatalogSql {
                 continue;
             }
             if (k.is("::")) {
+                if (operandStart(i) != from) {
+                    break; // a cast of the last operand only (a = 'x'::regproc), not of the whole item
+                }
                 int j = i + 1;
                 if (j + 1 < to && t.get(j).isWord("pg_catalog")) {
                     j += 2;
@@ -656,7 +1074,26 @@ final class CatalogSql {
             int close = match(nameEnd + 1);
             if (close == to - 1) {
                 String fn = t.get(nameEnd).value();
-                return new String[] {fn, CatalogFunctions.RESULT_TYPES.get(fn)};
+                String type = CatalogFunctions.RESULT_TYPES.get(fn);
+                if (type == null && (fn.equals("nullif") || fn.equals("coalesce") || fn.equals("greatest") || fn.equals("least")
+                        || fn.equals("array_agg") || fn.equals("min") || fn.equals("max"))) {
+                    int argEnd = nameEnd + 2;
+                    for (int d = 0; argEnd < close; argEnd++) {
+                        Token x = t.get(argEnd);
+                        if (x.is("(") || x.is("[")) {
+                            d++;
+                        } else if (x.is(")") || x.is("]")) {
+                            d--;
+                        } else if (d == 0 && x.is(",")) {
+                            break;
+                        }
+                    }
+                    type = argEnd > nameEnd + 2 ? expression(nameEnd + 2, argEnd, aliases)[1] : null;
+                    if (fn.equals("array_agg")) {
+                        type = type == null || type.startsWith("_") ? null : "_" + type;
+                    }
+                }
+                return new String[] {fn, type};
             }
             if (close + 1 < to && t.get(close + 1).isWord("over") && match(close + 2) == to - 1) {
                 String fn = t.get(nameEnd).value();
@@ -664,16 +1101,66 @@ final class CatalogSql {
             }
         }
         if (first.isWord("case") && t.get(to - 1).isWord("end")) {
-            return new String[] {"case", null};
+            // FigureColnameInternal: a CASE is named after its ELSE result when that has a name of its own
+            int depth = 0;
+            int nested = 0;
+            for (int i = from + 1; i < to - 1; i++) {
+                Token x = t.get(i);
+                if (x.is("(") || x.is("[")) {
+                    depth++;
+                } else if (x.is(")") || x.is("]")) {
+                    depth--;
+                } else if (depth == 0 && x.isWord("case")) {
+                    nested++;
+                } else if (depth == 0 && x.isWord("end")) {
+                    nested--;
+                } else if (depth == 0 && nested == 0 && x.isWord("else")) {
+                    String[] e = expression(i + 1, to - 1, aliases);
+                    return new String[] {e[0].equals("?column?") ? "case" : e[0], e[1] != null ? e[1] : thenType(from, to, aliases)};
+                }
+            }
+            return new String[] {"case", thenType(from, to, aliases)};
+        }
+        if (first.is("(") && from + 1 < to && t.get(from + 1).isWord("select") && match(from) == to - 1) {
+            // a scalar subquery: named and typed as its one select item
+            List<Item> inner = itemsAt(from + 2);
+            if (inner != null && inner.size() == 1) {
+                return new String[] {inner.get(0).name() == null ? "?column?" : inner.get(0).name(), inner.get(0).type()};
+            }
+            return new String[] {"?column?", null};
         }
         if (first.is("(") && match(from) == to - 1) {
             String[] inner = expression(from + 1, to - 1, aliases);
             return inner;
         }
+        if ((first.isWord("current_user") || first.isWord("session_user") || first.isWord("current_schema")
+                || first.isWord("current_role") || first.isWord("user")) && to - from == 1) {
+            return new String[] {first.value(), "name"};
+        }
         // column reference
         if (isName(first) && nameEnd == to - 1 && !isKeywordValue(first)) {
             String col = t.get(nameEnd).value();
             String type = null;
+            if (nameEnd > from && SERIES.equals(aliases.get(t.get(nameEnd - 2).value()))) {
+                return new String[] {col, "int4"};
+            }
+            Integer open = nameEnd > from ? derived.get(t.get(nameEnd - 2).value()) : null;
+            if (open != null && (from < open || from > match(open)) && resolving.add(open)) {
+                // a column of a derived table, referenced from outside it
+                List<Item> inner;
+                try {
+                    inner = itemsAt(open + 2);
+                } finally {
+                    resolving.remove(open);
+                }
+                if (inner != null) {
+                    for (Item it : inner) {
+                        if (it.name() != null && it.name().equalsIgnoreCase(col)) {
+                            return new String[] {col, it.type()};
+                        }
+                    }
+                }
+            }
             if (nameEnd > from) {
                 String table = aliases.get(t.get(nameEnd - 2).value());
                 CatalogTables.Table tb = table == null ? null : CatalogTables.TABLES.get(table);
@@ -687,13 +1174,47 @@ final class CatalogSql {
             }
             return new String[] {col, type};
         }
-        if (first.isWord("current_user") || first.isWord("session_user") || first.isWord("current_schema")) {
-            return new String[] {first.value(), "name"};
-        }
         if (first.isWord("array") && to - from > 1 && t.get(from + 1).is("(")) {
             return new String[] {"array", null};
         }
+        int depth = 0;
+        for (int i = from; i < to; i++) {
+            Token x = t.get(i);
+            if (x.is("(") || x.is("[")) {
+                depth++;
+            } else if (x.is(")") || x.is("]")) {
+                depth--;
+            } else if (depth == 0 && (x.kind() == Token.Kind.OPERATOR && Set.of("=", "<>", "!=", "<", ">", "<=", ">=", "~", "!~",
+                    "~~", "!~~").contains(x.text()) || x.isWord("and") || x.isWord("or") || x.isWord("like") || x.isWord("is")
+                    || x.isWord("in") || x.isWord("between") || (i == from && x.isWord("not")))) {
+                return new String[] {"?column?", "bool"}; // a predicate
+            }
+        }
         return new String[] {"?column?", null};
+    }
+
+    /** The type of a CASE's first THEN result (what PostgreSQL resolves it to when nothing else says). */
+    private String thenType(int from, int to, Map<String, String> aliases) {
+        int depth = 0;
+        int nested = 0;
+        int then = -1;
+        for (int i = from + 1; i < to - 1; i++) {
+            Token x = t.get(i);
+            if (x.is("(") || x.is("[")) {
+                depth++;
+            } else if (x.is(")") || x.is("]")) {
+                depth--;
+            } else if (depth == 0 && x.isWord("case")) {
+                nested++;
+            } else if (depth == 0 && x.isWord("end")) {
+                nested--;
+            } else if (depth == 0 && nested == 0 && x.isWord("then") && then < 0) {
+                then = i;
+            } else if (depth == 0 && nested == 0 && then >= 0 && (x.isWord("when") || x.isWord("else"))) {
+                return then + 1 < i ? expression(then + 1, i, aliases)[1] : null;
+            }
+        }
+        return then >= 0 && then + 1 < to - 1 ? expression(then + 1, to - 1, aliases)[1] : null;
     }
 
     private static boolean isKeywordValue(Token k) {

@@ -235,7 +235,7 @@ final class CatalogTables {
     /** The H2 type storing a PostgreSQL type. */
     static String h2(String pgType) {
         return switch (pgType) {
-            case "oid", "xid", "int8", "regclass", "regtype" -> "BIGINT";
+            case "oid", "xid", "int8", "regclass", "regtype", "regnamespace" -> "BIGINT";
             case "int4" -> "INTEGER";
             case "int2" -> "SMALLINT";
             case "float4" -> "REAL";
@@ -250,16 +250,13 @@ final class CatalogTables {
     }
 
     /**
-     * The type a result column of this PostgreSQL type is announced with. Types the wire layer has no
-     * {@link PgType} for (int2vector, oidvector, pg_node_tree, aclitem[], regproc kept by name) go out as
-     * text in their PostgreSQL text form.
+     * The type a result column of this PostgreSQL type is announced with: its own, with text for a type
+     * {@link PgType} does not know. reg* values go out as {@link io.slotway.api.types.PgRegValue} (name in text,
+     * OID in binary), int2vector and oidvector in their output form.
      */
     static PgType wireType(String pgType) {
         PgType t = PgType.byName(pgType);
-        if (t == null || pgType.equals("regproc") || pgType.equals("regclass") || pgType.equals("regtype")) {
-            return PgType.TEXT;
-        }
-        return t;
+        return t == null ? PgType.TEXT : t;
     }
 
     /** The column's PostgreSQL type by name alone, when every table that has a column of that name agrees; else null. */

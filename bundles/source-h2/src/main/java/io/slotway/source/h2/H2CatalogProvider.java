@@ -164,6 +164,7 @@ public final class H2CatalogProvider implements CatalogProvider {
             }
             List<Column> columns = new ArrayList<>();
             Map<String, Short> nums = new HashMap<>();
+            Map<Short, String> storedDefaults = Catalog.defaults(c, oid);
             for (Object[] a : metaAttributes.getOrDefault(oid, List.of())) {
                 String col = (String) a[2];
                 short attnum = ((Number) a[1]).shortValue();
@@ -191,7 +192,9 @@ public final class H2CatalogProvider implements CatalogProvider {
                         pgDefault = "nextval('" + (seqSchema.equals("public") ? "" : quoteIdent(seqSchema) + ".")
                                 + quoteIdent(seqName).replace("'", "''") + "'::regclass)";
                     } else {
-                        pgDefault = defaultText(h2Default, typoid, typmod);
+                        // as the DDL recorded it (PostgreSQL's own text); H2's COLUMN_DEFAULT only when there is none
+                        pgDefault = storedDefaults.containsKey(attnum) ? storedDefaults.get(attnum)
+                                : defaultText(h2Default, typoid, typmod);
                     }
                 }
                 columns.add(new Column(col, attnum, typoid, typmod, notNull, pgDefault, identity, owned,
@@ -401,7 +404,8 @@ public final class H2CatalogProvider implements CatalogProvider {
             case "CASCADE" -> 'c';
             case "SET NULL" -> 'n';
             case "SET DEFAULT" -> 'd';
-            case "RESTRICT" -> 'r';
+            // H2 reports RESTRICT for NO ACTION too (it has no deferred checks to tell them apart): PostgreSQL's
+            // default, NO ACTION, is the likelier declaration (an explicit RESTRICT is shown as NO ACTION)
             default -> 'a';
         };
     }
