@@ -47,10 +47,12 @@ final class H2Query implements PreparedQuery {
                 results = List.of();
             } else if (snapshot != null) {
                 snapshot.lock.lock();
+                Capture.register(snapshot.connection(), session);
                 try {
                     snapshot.connection().setSchema(session.currentSchema());
                     statement = snapshot.connection().prepareStatement(plan.h2Sql);
                 } finally {
+                    Capture.unregister(snapshot.connection());
                     snapshot.lock.unlock();
                 }
                 results = describe(session, plan, statement.getMetaData());
@@ -191,9 +193,14 @@ final class H2Query implements PreparedQuery {
             // H2 runs the whole query here (results are materialised), so the statement is complete.
             if (snapshot != null) {
                 snapshot.lock.lock();
+                // Slotway's functions (pg_current_wal_lsn(), txid_current(), which Debezium calls in its snapshot
+                // transaction) find their session from the connection: while this session holds the snapshot's
+                // connection, that connection is this session's.
+                Capture.register(snapshot.connection(), session);
                 try {
                     return new H2Cursor(session.run(plan, statement, statement::executeQuery), results, plan, -1);
                 } finally {
+                    Capture.unregister(snapshot.connection());
                     snapshot.lock.unlock();
                 }
             }

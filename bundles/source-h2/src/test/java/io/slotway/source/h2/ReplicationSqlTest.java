@@ -40,6 +40,21 @@ class ReplicationSqlTest extends CaptureFixture {
     }
 
     @Test
+    void walFunctionsWorkInATransactionThatImportedASnapshot() throws Exception {
+        // Debezium asks for pg_current_wal_lsn() and txid_current() inside its snapshot transaction
+        try (H2Snapshot exported = source.exportSnapshot(() -> Lsn.parse("0/1000"))) {
+            session.begin(io.slotway.api.source.TransactionMode.DEFAULT);
+            session.useSnapshot(exported);
+            Sessions.Outcome out = Sessions.run(session, "select (case pg_is_in_recovery() when 't' then pg_last_wal_receive_lsn()"
+                    + " else pg_current_wal_lsn() end) AS pg_current_wal_lsn");
+            assertThat(out.rows().get(0)[0]).isEqualTo(Lsn.parse("0/16B3748").value());
+            assertThat(types(Sessions.run(session, "select (case pg_is_in_recovery() when 't' then 0 else txid_current() end)")))
+                    .containsExactly(PgType.INT8);
+            session.commit();
+        }
+    }
+
+    @Test
     void txidCurrentIsABigint() throws Exception {
         Sessions.Outcome out = Sessions.run(session, "SELECT txid_current()");
         assertThat(types(out)).containsExactly(PgType.INT8);
