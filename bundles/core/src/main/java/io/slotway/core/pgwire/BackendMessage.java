@@ -18,6 +18,15 @@ public sealed interface BackendMessage {
     /** Writes the body (everything after the length word). */
     void writeBody(ByteBuf out);
 
+    /**
+     * About how many bytes the encoded message takes: what the channel counts against its write-buffer
+     * water marks while the message waits to be encoded, so a slow client stops a sender before large
+     * messages (a wal2json format 1 document per transaction) pile up in memory.
+     */
+    default int sizeEstimate() {
+        return 64;
+    }
+
     /** The single untyped byte answering SSLRequest or GSSENCRequest: 'N' while TLS is not offered. */
     record EncryptionResponse(byte answer) implements BackendMessage {
         @Override public byte type() { return 0; }
@@ -118,6 +127,13 @@ public sealed interface BackendMessage {
     /** One row; a null entry is SQL NULL. */
     record DataRow(byte[][] values) implements BackendMessage {
         @Override public byte type() { return Backend.DATA_ROW; }
+        @Override public int sizeEstimate() {
+            int n = 7;
+            for (byte[] v : values) {
+                n += 4 + (v == null ? 0 : v.length);
+            }
+            return n;
+        }
         @Override public void writeBody(ByteBuf out) {
             out.writeShort(values.length);
             for (byte[] v : values) {
@@ -209,6 +225,7 @@ public sealed interface BackendMessage {
 
     record CopyData(byte[] data) implements BackendMessage {
         @Override public byte type() { return Backend.COPY_DATA; }
+        @Override public int sizeEstimate() { return 5 + data.length; }
         @Override public void writeBody(ByteBuf out) { out.writeBytes(data); }
     }
 

@@ -4,7 +4,9 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultMessageSizeEstimator;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -12,6 +14,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.slotway.api.source.SqlSource;
 import io.slotway.core.pgwire.BackendEncoder;
+import io.slotway.core.pgwire.BackendMessage;
 import io.slotway.core.pgwire.PgFrameDecoder;
 import io.slotway.core.replication.ReplicationServices;
 import java.net.InetSocketAddress;
@@ -70,6 +73,17 @@ public final class PgServer implements AutoCloseable {
         return server;
     }
 
+    /** Netty's estimator, knowing the encoded size of {@link BackendMessage}s. */
+    static final MessageSizeEstimator BACKEND_MESSAGE_SIZES = new MessageSizeEstimator() {
+        private final MessageSizeEstimator.Handle fallback = DefaultMessageSizeEstimator.DEFAULT.newHandle();
+        private final MessageSizeEstimator.Handle handle = msg -> msg instanceof BackendMessage m ? m.sizeEstimate() : fallback.size(msg);
+
+        @Override
+        public Handle newHandle() {
+            return handle;
+        }
+    };
+
     private void bind() throws InterruptedException {
         BackendEncoder encoder = new BackendEncoder();
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -78,6 +92,9 @@ public final class PgServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 1 << 20))
+                // Count a message waiting to be encoded at its size, not Netty's 8 bytes for an unknown object:
+                // otherwise writability (the senders' back-pressure) ignores what is queued.
+                .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, BACKEND_MESSAGE_SIZES)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
