@@ -472,19 +472,18 @@ final class Publications {
     }
 
     private static boolean hasRel(Connection c, long pub, long rel) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM " + RELS + " WHERE prpubid = ? AND prrelid = ?")) {
-            p.setLong(1, pub);
-            p.setLong(2, rel);
-            try (ResultSet rs = p.executeQuery()) {
-                return rs.next();
-            }
-        }
+        return exists(c, "SELECT 1 FROM " + RELS + " WHERE prpubid = ? AND prrelid = ?", pub, rel);
     }
 
     private static boolean hasSchema(Connection c, long pub, String schema) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM " + NSPS + " WHERE pnpubid = ? AND nspname = ?")) {
-            p.setLong(1, pub);
-            p.setString(2, schema);
+        return exists(c, "SELECT 1 FROM " + NSPS + " WHERE pnpubid = ? AND nspname = ?", pub, schema);
+    }
+
+    private static boolean exists(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            for (int k = 0; k < params.length; k++) {
+                p.setObject(k + 1, params[k]);
+            }
             try (ResultSet rs = p.executeQuery()) {
                 return rs.next();
             }
