@@ -45,7 +45,8 @@ import org.postgresql.replication.PGReplicationStream;
  * ({@code pg_class}/{@code pg_namespace}/{@code pg_attribute}/{@code pg_type}/{@code pg_index} joins,
  * {@code relreplident} per table, {@code information_schema.tables}/{@code columns});</li>
  * <li>the slot, created as DMS's documentation says for a source: {@code SELECT * FROM
- * pg_create_logical_replication_slot('…', 'test_decoding')};</li>
+ * pg_create_logical_replication_slot('…', 'test_decoding')}, and its row in {@code pg_replication_slots}
+ * (DMS's native CDC start point is its {@code confirmed_flush_lsn});</li>
  * <li>with {@code HeartbeatEnable}, DMS creates {@code awsdms_heartbeat} and writes it through SQL every
  * {@code HeartbeatFrequency}: here a row is inserted before the slot exists and updated before, during and
  * after the golden workload;</li>
@@ -131,7 +132,8 @@ class DmsSourceIT {
 
     @Test
     void theSlotIsCreatedThroughTheSqlFunction() {
-        assertThat(pg.slotColumns()).containsExactly("slot_name:name", "lsn:pg_lsn", SLOT);
+        assertThat(pg.slotColumns()).containsExactly("slot_name:name", "lsn:pg_lsn", SLOT,
+                SLOT + "|test_decoding|logical|t|f|f|t|t");
         assertThat(sw.slotColumns()).containsExactlyElementsOf(pg.slotColumns());
     }
 
@@ -202,6 +204,10 @@ class DmsSourceIT {
                 slotColumns.add(rs.getString(1));
                 LogSequenceNumber.valueOf(rs.getString(2)); // an LSN in PostgreSQL's form
             }
+            // DMS's native CDC start point for a PostgreSQL source is the slot's confirmed_flush_lsn
+            slotColumns.addAll(rows(c, "SELECT slot_name, plugin, slot_type, database IS NOT NULL, temporary, active,"
+                    + " confirmed_flush_lsn IS NOT NULL, confirmed_flush_lsn >= restart_lsn FROM pg_replication_slots"
+                    + " WHERE slot_name = '" + SLOT + "'"));
 
             execute(c, HEARTBEAT);
             psql(port, db, PsqlConformanceIT.golden("workload.sql"));
