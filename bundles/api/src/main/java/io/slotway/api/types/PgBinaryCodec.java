@@ -54,6 +54,8 @@ final class PgBinaryCodec {
                 return Numerics.send(value);
             case "bytea":
                 return ((byte[]) value).clone();
+            case "inet":
+                return Inets.send(value.toString());
             case "uuid": {
                 UUID u = (UUID) value;
                 return ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()).array();
@@ -190,6 +192,8 @@ final class PgBinaryCodec {
                 return Numerics.receive(in, typmod);
             case "bytea":
                 return rest(in);
+            case "inet":
+                return Inets.receive(in);
             case "uuid":
                 return new UUID(in.getLong(), in.getLong());
             case "date": {

@@ -50,6 +50,8 @@ public final class PgType {
     public static final PgType PG_NODE_TREE = scalar(194, "pg_node_tree", -1, 'Z', 0);
     public static final PgType ACLITEM = scalar(1033, "aclitem", 12, 'U', 1034);
     public static final PgType REGNAMESPACE = scalar(4089, "regnamespace", 4, 'N', 4090);
+    /** {@code inet}: canonical value is its text form ({@code 127.0.0.1}, {@code ::1/64}). */
+    public static final PgType INET = scalar(869, "inet", -1, 'I', 1041);
 
     public static final PgType BOOL_ARRAY = array(BOOL);
     public static final PgType BYTEA_ARRAY = array(BYTEA);
@@ -84,6 +86,7 @@ public final class PgType {
     public static final PgType OIDVECTOR_ARRAY = array(OIDVECTOR);
     public static final PgType ACLITEM_ARRAY = array(ACLITEM);
     public static final PgType REGNAMESPACE_ARRAY = array(REGNAMESPACE);
+    public static final PgType INET_ARRAY = array(INET);
 
     private final int oid;
     private final String name;

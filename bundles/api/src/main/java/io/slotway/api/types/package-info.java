@@ -4,7 +4,7 @@
  * in the canonical Java form documented on {@link io.slotway.api.types.PgValues}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.slotway.api.types;
 
 import org.osgi.annotation.bundle.Export;

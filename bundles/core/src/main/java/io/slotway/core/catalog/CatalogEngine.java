@@ -69,6 +69,8 @@ public final class CatalogEngine implements AutoCloseable {
     private final Connection keeper;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile CatalogFunctions.Model model;
+    /** The live connections, for pg_stat_activity and pg_stat_replication (none until the server sets it). */
+    private volatile Supplier<List<BackendActivity>> activity = List::of;
     private long loadedEpoch = Long.MIN_VALUE;
 
     /**
@@ -126,6 +128,17 @@ public final class CatalogEngine implements AutoCloseable {
         }
     }
 
+    /** Where pg_stat_activity's rows come from: the server's live backends. */
+    public void activity(Supplier<List<BackendActivity>> backends) {
+        this.activity = backends == null ? List::of : backends;
+    }
+
+    /** The OID of a role by name, as {@link CatalogData} numbers them (the superuser 10), or null. */
+    private Long roleOid(String name) {
+        int i = roles.indexOf(name);
+        return i < 0 ? null : i == 0 ? CatalogData.SUPERUSER_OID : 16000L + i - 1;
+    }
+
     /** The engine's statement for {@code sql}, or null when the statement is not a catalog query. */
     public PreparedQuery prepare(String sql, int[] paramTypes, Client client) throws PgException {
         CatalogSql.Rewritten r;
@@ -146,7 +159,8 @@ public final class CatalogEngine implements AutoCloseable {
     private void refresh(CatalogSql.Rewritten r) throws PgException {
         CatalogProvider p = provider.get();
         long epoch = p == null ? -1 : p.epoch();
-        boolean live = r.relations().contains("pg_replication_slots") || r.relations().contains("pg_stat_replication");
+        boolean live = r.relations().contains("pg_replication_slots") || r.relations().contains("pg_stat_replication")
+                || r.relations().contains("pg_stat_activity");
         if (epoch == loadedEpoch && model != null && !live) {
             return;
         }
@@ -176,6 +190,36 @@ public final class CatalogEngine implements AutoCloseable {
         try (Statement s = keeper.createStatement()) {
             s.execute("DELETE FROM " + CatalogTables.PG_CATALOG + ".pg_replication_slots");
             s.execute("DELETE FROM " + CatalogTables.PG_CATALOG + ".pg_stat_replication");
+            s.execute("DELETE FROM " + CatalogTables.PG_CATALOG + ".pg_stat_activity");
+        }
+        java.util.Map<Integer, BackendActivity> backends = new java.util.HashMap<>();
+        for (BackendActivity a : activity.get()) {
+            backends.put(a.pid(), a);
+        }
+        try (PreparedStatement p = keeper.prepareStatement("INSERT INTO " + CatalogTables.PG_CATALOG
+                + ".pg_stat_activity VALUES (?, ?, ?, NULL, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?)")) {
+            for (BackendActivity a : backends.values()) {
+                // A walsender for logical replication is connected to its database, as in PostgreSQL.
+                p.setObject(1, a.database() == null ? null : CatalogData.DATABASE_OID);
+                p.setString(2, a.database());
+                p.setInt(3, a.pid());
+                p.setObject(4, roleOid(a.user()));
+                p.setString(5, a.user());
+                p.setString(6, a.applicationName());
+                p.setString(7, a.clientAddr());
+                p.setInt(8, a.clientPort());
+                p.setObject(9, time(a.backendStart()));
+                p.setObject(10, time(a.xactStart()));
+                p.setObject(11, time(a.queryStart()));
+                p.setObject(12, time(a.stateChange()));
+                String[] wait = waitEvent(a);
+                p.setString(13, wait[0]);
+                p.setString(14, wait[1]);
+                p.setString(15, a.state());
+                p.setString(16, a.query());
+                p.setString(17, a.walsender() ? "walsender" : "client backend");
+                p.executeUpdate();
+            }
         }
         if (replication == null) {
             return;
@@ -198,23 +242,49 @@ public final class CatalogEngine implements AutoCloseable {
             }
         }
         try (PreparedStatement p = keeper.prepareStatement("INSERT INTO " + CatalogTables.PG_CATALOG
-                + ".pg_stat_replication (pid, usesysid, usename, application_name, state, sent_lsn, write_lsn, flush_lsn,"
-                + " replay_lsn, sync_priority, sync_state) VALUES (?, 10, ?, ?, 'streaming', ?, ?, ?, ?, 0, 'async')")) {
+                + ".pg_stat_replication VALUES (?, ?, ?, ?, ?, NULL, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'async', ?)")) {
             for (ReplicationServices.StreamState st : replication.streams()) {
+                BackendActivity a = backends.get(st.pid());
+                ReplicationServices.StreamLag lag = replication.streamLag(st.pid());
+                String user = a == null ? roles.get(0) : a.user();
                 p.setInt(1, st.pid());
-                p.setString(2, roles.get(0));
-                p.setString(3, st.slot());
-                p.setString(4, lsn(st.sent()));
-                p.setString(5, lsn(st.write()));
-                p.setString(6, lsn(st.flush()));
-                p.setString(7, lsn(st.apply()));
+                p.setObject(2, roleOid(user));
+                p.setString(3, user);
+                p.setString(4, a == null ? "" : a.applicationName());
+                p.setString(5, a == null ? null : a.clientAddr());
+                p.setObject(6, a == null ? null : a.clientPort());
+                p.setObject(7, a == null ? null : time(a.backendStart()));
+                p.setString(8, lag == null || lag.caughtUp() ? "streaming" : "catchup");
+                p.setString(9, lsn(st.sent()));
+                p.setString(10, lsn(st.write()));
+                p.setString(11, lsn(st.flush()));
+                p.setString(12, lsn(st.apply()));
+                p.setObject(13, lag == null || lag.writeLagMicros() < 0 ? null : lag.writeLagMicros());
+                p.setObject(14, lag == null || lag.flushLagMicros() < 0 ? null : lag.flushLagMicros());
+                p.setObject(15, lag == null || lag.applyLagMicros() < 0 ? null : lag.applyLagMicros());
+                p.setObject(16, lag == null ? null : time(lag.replyTime()));
                 p.executeUpdate();
             }
         }
     }
 
+    /** pg_stat_activity's wait event: an idle backend waits to read from its client, a walsender for WAL. */
+    private static String[] waitEvent(BackendActivity a) {
+        if (a.streaming()) {
+            return new String[] {"Activity", "WalSenderMain"};
+        }
+        if (a.state() != null && a.state().startsWith("idle")) {
+            return new String[] {"Client", "ClientRead"};
+        }
+        return new String[] {null, null};
+    }
+
+    private static OffsetDateTime time(java.time.Instant t) {
+        return t == null ? null : t.atOffset(java.time.ZoneOffset.UTC);
+    }
+
     private static String lsn(Lsn l) {
-        return l == null ? null : l.toString();
+        return l == null || !l.isValid() ? null : l.toString();
     }
 
     @Override
@@ -474,6 +544,8 @@ public final class CatalogEngine implements AutoCloseable {
                 return v instanceof Boolean b ? b : Boolean.valueOf("t".equals(v) || "true".equalsIgnoreCase(v.toString()));
             case "pg_lsn":
                 return v instanceof Number n ? n.longValue() : Lsn.parse(v.toString()).value();
+            case "interval":
+                return v instanceof Number n ? new io.slotway.api.types.PgInterval(0, 0, n.longValue()) : v.toString();
             case "timestamptz":
                 return v instanceof OffsetDateTime o ? o.toInstant() : v instanceof java.sql.Timestamp ts ? ts.toInstant() : v;
             default:

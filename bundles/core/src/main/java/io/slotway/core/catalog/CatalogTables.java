@@ -145,10 +145,15 @@ final class CatalogTables {
         table("pg_replication_slots", "slot_name name, plugin name, slot_type text, datoid oid, database name,"
                 + " temporary bool, active bool, active_pid int4, xmin xid, catalog_xmin xid, restart_lsn pg_lsn,"
                 + " confirmed_flush_lsn pg_lsn, wal_status text, safe_wal_size int8, two_phase bool");
-        table("pg_stat_replication", "pid int4, usesysid oid, usename name, application_name text, client_addr text,"
+        table("pg_stat_replication", "pid int4, usesysid oid, usename name, application_name text, client_addr inet,"
                 + " client_hostname text, client_port int4, backend_start timestamptz, backend_xmin xid, state text,"
-                + " sent_lsn pg_lsn, write_lsn pg_lsn, flush_lsn pg_lsn, replay_lsn pg_lsn, write_lag text,"
-                + " flush_lag text, replay_lag text, sync_priority int4, sync_state text, reply_time timestamptz");
+                + " sent_lsn pg_lsn, write_lsn pg_lsn, flush_lsn pg_lsn, replay_lsn pg_lsn, write_lag interval,"
+                + " flush_lag interval, replay_lag interval, sync_priority int4, sync_state text, reply_time timestamptz");
+        table("pg_stat_activity", "datid oid, datname name, pid int4, leader_pid int4, usesysid oid, usename name,"
+                + " application_name text, client_addr inet, client_hostname text, client_port int4,"
+                + " backend_start timestamptz, xact_start timestamptz, query_start timestamptz, state_change timestamptz,"
+                + " wait_event_type text, wait_event text, state text, backend_xid xid, backend_xmin xid, query_id int8,"
+                + " query text, backend_type text");
     }
 
     /** The information_schema views, as SELECTs over the pg_catalog tables (column types: all text-like or int). */
@@ -236,6 +241,7 @@ final class CatalogTables {
     static String h2(String pgType) {
         return switch (pgType) {
             case "oid", "xid", "int8", "regclass", "regtype", "regnamespace" -> "BIGINT";
+            case "interval" -> "BIGINT"; // microseconds (the lags of pg_stat_replication)
             case "int4" -> "INTEGER";
             case "int2" -> "SMALLINT";
             case "float4" -> "REAL";

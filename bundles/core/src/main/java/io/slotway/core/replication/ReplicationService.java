@@ -197,6 +197,16 @@ public final class ReplicationService implements ReplicationServices {
     }
 
     @Override
+    public StreamLag streamLag(int pid) {
+        for (WalSender s : senders) {
+            if (s.pid() == pid) {
+                return s.lag();
+            }
+        }
+        return null;
+    }
+
+    @Override
     public java.util.Optional<io.slotway.api.change.Publication> publication(String name, Lsn at) {
         return wal.publication(name, at);
     }

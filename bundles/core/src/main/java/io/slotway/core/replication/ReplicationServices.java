@@ -63,6 +63,19 @@ public interface ReplicationServices {
      */
     record StreamState(int pid, String slot, String plugin, Lsn sent, Lsn write, Lsn flush, Lsn apply) {}
 
+    /**
+     * A stream's lags as {@code pg_stat_replication} shows them: microseconds (-1 = NULL) between sending a position
+     * and the client reporting it written, flushed and applied (PostgreSQL's LagTracker), the client's time of its
+     * last reply (null before the first), and whether it has caught up once ({@code streaming}, else {@code catchup}).
+     */
+    record StreamLag(long writeLagMicros, long flushLagMicros, long applyLagMicros, java.time.Instant replyTime,
+                     boolean caughtUp) {}
+
+    /** The lags of the stream served by {@code pid}, or null. */
+    default StreamLag streamLag(int pid) {
+        return null;
+    }
+
     /** A {@link WalSender} began streaming (CopyBoth sent). */
     default void streamStarted(WalSender sender) {}
 

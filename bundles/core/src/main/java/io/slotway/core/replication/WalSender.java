@@ -50,6 +50,16 @@ public final class WalSender {
     private volatile Lsn clientFlush = Lsn.INVALID;
     private volatile Lsn clientApply = Lsn.INVALID;
     private long lastReplyNanos;
+    /** PostgreSQL's LagTracker: when each position was sent, read by the write, flush and apply positions reported. */
+    private final LagTracker lagTracker = new LagTracker();
+    private volatile long writeLag = -1;
+    private volatile long flushLag = -1;
+    private volatile long applyLag = -1;
+    private volatile java.time.Instant replyTime;
+    private volatile boolean caughtUp;
+    private boolean fullyAppliedLastTime;
+    /** When a lag sample was last taken (PostgreSQL's WalSndUpdateProgress: at most one a second). */
+    private long lastSampleMicros;
     private boolean waitingForReply;
     private boolean clientDone;
     private boolean connectionGone;
@@ -114,6 +124,15 @@ public final class WalSender {
         }
     }
 
+    public int pid() {
+        return pid;
+    }
+
+    /** pg_stat_replication's write_lag, flush_lag, replay_lag, reply_time and state. */
+    public ReplicationServices.StreamLag lag() {
+        return new ReplicationServices.StreamLag(writeLag, flushLag, applyLag, replyTime, caughtUp);
+    }
+
     /** The stream as the shell's {@code slotway:lag} shows it (pg_stat_replication's positions). */
     public ReplicationServices.StreamState state() {
         return new ReplicationServices.StreamState(pid, slotName, pluginName, sentPtr, clientWrite, clientFlush, clientApply);
@@ -150,9 +169,16 @@ public final class WalSender {
                 if (end.isAfter(sentPtr)) {
                     sentPtr = end;
                 }
+                // a sample at the end of a transaction, at most one a second (WALSND_LOGICAL_LAG_TRACK_INTERVAL_MS)
+                long nowMicros = now();
+                if (nowMicros - lastSampleMicros >= 1_000_000L) {
+                    lagTracker.write(end.value(), nowMicros);
+                    lastSampleMicros = nowMicros;
+                }
                 idleKeepaliveSent = false;
                 continue;
             }
+            caughtUp = true;
             // Caught up: tell the client where the WAL ends, as PostgreSQL does while it waits.
             Lsn flushed = services.flushedLsn();
             if (flushed.isAfter(sentPtr)) {
@@ -209,11 +235,33 @@ public final class WalSender {
             long written = b.getLong();
             long flush = b.getLong();
             long applied = b.getLong();
-            b.getLong(); // client time
+            long clientTime = b.getLong();
             clientWrite = Lsn.of(written);
             clientFlush = Lsn.of(flush);
             clientApply = Lsn.of(applied);
             boolean replyRequested = b.get() != 0;
+            // As ProcessStandbyReplyMessage: a second reply in a row with everything applied clears the lags.
+            boolean clearLagTimes = false;
+            if (applied == sentPtr.value()) {
+                clearLagTimes = fullyAppliedLastTime;
+                fullyAppliedLastTime = true;
+            } else {
+                fullyAppliedLastTime = false;
+            }
+            long nowMicros = now();
+            long w = lagTracker.read(LagTracker.WRITE, written, nowMicros);
+            long f = lagTracker.read(LagTracker.FLUSH, flush, nowMicros);
+            long a = lagTracker.read(LagTracker.APPLY, applied, nowMicros);
+            if (w != -1 || clearLagTimes) {
+                writeLag = w;
+            }
+            if (f != -1 || clearLagTimes) {
+                flushLag = f;
+            }
+            if (a != -1 || clearLagTimes) {
+                applyLag = a;
+            }
+            replyTime = java.time.Instant.EPOCH.plus(java.time.Duration.ofNanos((clientTime + PG_EPOCH_MICROS) * 1000));
             lastReplyNanos = System.nanoTime();
             waitingForReply = false;
             if (flush != 0) {

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class BackendRegistry {
     /** What a CancelRequest can reach: the secret and the cancel action. */
-    record Entry(int secret, Runnable cancel) {}
+    record Entry(int secret, Runnable cancel, java.util.function.Supplier<io.slotway.core.catalog.BackendActivity> activity) {}
 
     private final SecureRandom random = new SecureRandom();
     private final AtomicInteger nextPid = new AtomicInteger(1000 + new SecureRandom().nextInt(30000));
@@ -24,14 +24,32 @@ final class BackendRegistry {
 
     /** Registers a backend; returns {pid, secret}. */
     int[] register(Runnable cancel) {
+        return register(cancel, () -> null);
+    }
+
+    /** Registers a backend that pg_stat_activity shows through {@code activity}; returns {pid, secret}. */
+    int[] register(Runnable cancel, java.util.function.Supplier<io.slotway.core.catalog.BackendActivity> activity) {
         int pid = nextPid.getAndIncrement();
         int secret = random.nextInt();
-        backends.put(pid, new Entry(secret, cancel));
+        backends.put(pid, new Entry(secret, cancel, activity));
         return new int[] {pid, secret};
     }
 
     void unregister(int pid) {
         backends.remove(pid);
+    }
+
+    /** Every live backend's activity, by pid. */
+    java.util.List<io.slotway.core.catalog.BackendActivity> activity() {
+        java.util.List<io.slotway.core.catalog.BackendActivity> out = new java.util.ArrayList<>();
+        for (Entry e : backends.values()) {
+            io.slotway.core.catalog.BackendActivity a = e.activity().get();
+            if (a != null) {
+                out.add(a);
+            }
+        }
+        out.sort(java.util.Comparator.comparingInt(io.slotway.core.catalog.BackendActivity::pid));
+        return out;
     }
 
     int size() {

@@ -62,6 +62,8 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
     private Map<String, String> startupParameters;
     private ScramServer scram;
     private volatile Session session;
+    private java.time.Instant backendStart = java.time.Instant.now();
+    private volatile Settings sessionSettings;
     private int pid;
     private final Object writability = new Object();
     private final java.util.function.Supplier<io.slotway.core.catalog.CatalogEngine> catalog;
@@ -85,6 +87,7 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        backendStart = java.time.Instant.now();
         LOG.debug("connection received: host={}", channel.remoteAddress());
         ctx.fireChannelActive();
     }
@@ -266,7 +269,7 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
             throw PgException.fatal(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already");
         }
         phase = Phase.OPENING;
-        int[] key = registry.register(this::cancel);
+        int[] key = registry.register(this::cancel, this::activity);
         pid = key[0];
         backend.execute(() -> open(key[0], key[1]));
     }
@@ -274,6 +277,7 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
     private void open(int processId, int secretKey) {
         try {
             Settings settings = new Settings(options.settings());
+            sessionSettings = settings;
             settings.setInternal("session_authorization", user);
             settings.setInternal("is_superuser", user.equals(options.superuser()) ? "on" : "off");
             applyStartupSettings(settings);
@@ -399,6 +403,27 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
         if (backend.pending() >= PAUSE_READING_AT) {
             channel.config().setAutoRead(false);
         }
+    }
+
+    /** This connection as pg_stat_activity shows it. */
+    private io.slotway.core.catalog.BackendActivity activity() {
+        Session s = session;
+        Settings settings = sessionSettings;
+        Session.Activity a = s == null ? null : s.activity();
+        String addr = null;
+        int port = -1;
+        if (channel != null && channel.remoteAddress() instanceof InetSocketAddress isa) {
+            addr = isa.getAddress().getHostAddress();
+            if (isa.getAddress() instanceof java.net.Inet6Address) {
+                addr = io.slotway.core.catalog.BackendActivity.ipv6Text(addr);
+            }
+            port = isa.getPort();
+        }
+        return new io.slotway.core.catalog.BackendActivity(pid, user, database,
+                settings == null ? "" : settings.get("application_name"), addr, port, backendStart,
+                a == null ? null : a.xactStart(), a == null ? null : a.queryStart(), a == null ? null : a.stateChange(),
+                a == null ? null : a.state(), a == null ? "" : a.query() == null ? "" : a.query(),
+                replicationMode != Replication.NONE, a != null && a.streaming());
     }
 
     private void cancel() {

@@ -53,6 +53,9 @@ public final class PgServer implements AutoCloseable {
     /** Sets the engine that answers catalog queries on connections opened from now on (null: none). */
     public void catalog(io.slotway.core.catalog.CatalogEngine engine) {
         this.catalog = engine;
+        if (engine != null) {
+            engine.activity(registry::activity);
+        }
     }
 
     /** Starts listening without replication (replication connections are refused). */

@@ -22,6 +22,7 @@ import io.slotway.core.replication.ReplicationContext;
 import io.slotway.core.replication.ReplicationServices;
 import io.slotway.core.replication.WalSender;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -55,6 +56,11 @@ public final class Session {
 
     /** A parsed statement: a core command, a source statement, or the empty statement. */
     private volatile String currentQuery;
+    private final Object activityLock = new Object();
+    private String activityState = "idle";
+    private Instant xactStart;
+    private Instant queryStart;
+    private Instant stateChange = Instant.now();
 
     private record Statement(String sql, Command command, PreparedQuery prepared, int[] parameterTypes,
                              List<ColumnDescription> columns) {
@@ -244,6 +250,51 @@ public final class Session {
         return currentQuery;
     }
 
+    /**
+     * What {@code pg_stat_activity} shows of this session: its state ({@code active}, {@code idle}, {@code idle in
+     * transaction}, {@code idle in transaction (aborted)}), its last query, and when its transaction, its last query
+     * and its state began (PostgreSQL's pgstat_report_activity: running at each Query, Parse, Bind and Execute, idle
+     * at ReadyForQuery).
+     */
+    public record Activity(String state, String query, Instant xactStart, Instant queryStart, Instant stateChange,
+                           boolean walsender, boolean streaming) {}
+
+    public Activity activity() {
+        synchronized (activityLock) {
+            return new Activity(activityState, currentQuery, xactStart, queryStart, stateChange, replication != null,
+                    streaming != null);
+        }
+    }
+
+    private void running(String sql, boolean replicationCommand) {
+        Instant now = Instant.now();
+        synchronized (activityLock) {
+            currentQuery = sql;
+            // a replication command runs outside any transaction (a walsender has no xact_start)
+            if (xactStart == null && !replicationCommand) {
+                xactStart = now;
+            }
+            queryStart = now;
+            activityState = "active";
+            stateChange = now;
+        }
+    }
+
+    private void idle() {
+        Instant now = Instant.now();
+        synchronized (activityLock) {
+            switch (tx) {
+                case IDLE -> {
+                    activityState = "idle";
+                    xactStart = null;
+                }
+                case IN_BLOCK -> activityState = "idle in transaction";
+                default -> activityState = "idle in transaction (aborted)";
+            }
+            stateChange = now;
+        }
+    }
+
     /** Ends the session: open work is rolled back. */
     public void close() {
         withdrawExported();
@@ -254,7 +305,7 @@ public final class Session {
     // ---------------------------------------------------------------- simple query
 
     private void simpleQuery(String sql) {
-        currentQuery = sql;
+        running(sql, replication != null && ReplicationCommand.isReplicationCommand(sql));
         // An exported snapshot lives until the exporting connection's next command, as in PostgreSQL.
         withdrawExported();
         // A simple Query discards the unnamed statement and portal, as in PostgreSQL.
@@ -640,6 +691,7 @@ public final class Session {
     // ---------------------------------------------------------------- extended protocol
 
     private void parse(FrontendMessage.Parse p) throws PgException {
+        running(p.sql(), false);
         if (!p.statement().isEmpty() && statements.containsKey(p.statement())) {
             throw new PgException(SqlState.DUPLICATE_PREPARED_STATEMENT,
                     "prepared statement \"" + p.statement() + "\" already exists");
@@ -671,6 +723,7 @@ public final class Session {
 
     private void bind(FrontendMessage.Bind b) throws PgException {
         Statement statement = statement(b.statement());
+        running(statement.sql(), false);
         checkNotFailed(statement.command());
         int[] types = statement.parameterTypes();
         byte[][] raw = b.parameters();
@@ -759,7 +812,7 @@ public final class Session {
     private void execute(FrontendMessage.Execute e) throws PgException {
         Portal portal = portal(e.portal());
         Statement statement = portal.statement;
-        currentQuery = statement.sql();
+        running(statement.sql(), false);
         checkNotFailed(statement.command());
         if (statement.empty()) {
             out.send(new BackendMessage.EmptyQueryResponse());
@@ -1184,6 +1237,7 @@ public final class Session {
     }
 
     private void readyForQuery() {
+        idle();
         for (Map.Entry<String, String> e : settings.drainReports().entrySet()) {
             out.send(new BackendMessage.ParameterStatus(e.getKey(), e.getValue()));
         }
