@@ -71,7 +71,8 @@ final class CatalogData {
     void load(CatalogSnapshot s) throws SQLException {
         try (Statement st = c.createStatement()) {
             for (String table : CatalogTables.TABLES.keySet()) {
-                if (!table.equals("pg_replication_slots") && !table.equals("pg_stat_replication")) {
+                if (!table.equals("pg_replication_slots") && !table.equals("pg_stat_replication")
+                        && !table.equals("pg_stat_activity") && !table.equals("pg_settings")) {
                     st.execute("DELETE FROM " + CatalogTables.PG_CATALOG + "." + table);
                 }
             }
@@ -285,12 +286,6 @@ final class CatalogData {
         for (long role : new long[] {3374L, 3375L, 3377L}) {
             insert("pg_auth_members", role, 3373L, SUPERUSER_OID, false); // initdb grants these to pg_monitor
         }
-        // compile-time constants, the same for every session (pgjdbc's getImportedKeys reads max_index_keys);
-        // the session's own parameters are not loaded into pg_settings yet
-        insert("pg_settings", "max_index_keys", "32", null, "Preset Options", "Shows the maximum number of index keys.", null,
-                "internal", "integer", "default", "32", "32", null, "32", "32", null, null, false);
-        insert("pg_settings", "max_function_args", "100", null, "Preset Options", "Shows the maximum number of function arguments.",
-                null, "internal", "integer", "default", "100", "100", null, "100", "100", null, null, false);
         insert("pg_am", HEAP_OID, "heap", "heap_tableam_handler", "t");
         insert("pg_am", BTREE_OID, "btree", "bthandler", "i");
         insert("pg_am", 405L, "hash", "hashhandler", "i");

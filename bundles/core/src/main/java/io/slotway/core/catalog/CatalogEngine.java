@@ -43,7 +43,13 @@ public final class CatalogEngine implements AutoCloseable {
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
     /** Who runs a query: the session's user, database, backend PID and settings. */
-    public record Client(String user, String database, int pid, String superuser, Function<String, String> settings) {
+    public record Client(String user, String database, int pid, String superuser, Function<String, String> settings,
+                         Supplier<List<Object[]>> settingRows) {
+        /** A client whose pg_settings shows the built-in defaults. */
+        public Client(String user, String database, int pid, String superuser, Function<String, String> settings) {
+            this(user, database, pid, superuser, settings, () -> new io.slotway.core.session.Settings(java.util.Map.of()).pgSettings());
+        }
+
         String setting(String name) {
             return settings.apply(name);
         }
@@ -71,6 +77,8 @@ public final class CatalogEngine implements AutoCloseable {
     private volatile CatalogFunctions.Model model;
     /** The live connections, for pg_stat_activity and pg_stat_replication (none until the server sets it). */
     private volatile Supplier<List<BackendActivity>> activity = List::of;
+    /** The backends whose pg_settings rows are loaded (changed under the write lock). */
+    private final java.util.Set<Integer> settingsLoaded = new java.util.HashSet<>();
     private long loadedEpoch = Long.MIN_VALUE;
 
     /**
@@ -111,7 +119,9 @@ public final class CatalogEngine implements AutoCloseable {
             s.execute("CREATE SCHEMA IF NOT EXISTS " + CatalogTables.PG_CATALOG);
             s.execute("CREATE SCHEMA IF NOT EXISTS " + CatalogTables.INFORMATION_SCHEMA);
             for (CatalogTables.Table t : CatalogTables.TABLES.values()) {
-                StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(CatalogTables.PG_CATALOG).append('.').append(t.name()).append(" (");
+                boolean settings = t.name().equals("pg_settings");
+                StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(CatalogTables.PG_CATALOG).append('.')
+                        .append(settings ? CatalogTables.SETTINGS_TABLE + " (backend INTEGER, " : t.name() + " (");
                 boolean first = true;
                 for (CatalogTables.Col col : t.columns()) {
                     ddl.append(first ? "" : ", ").append('"').append(col.name()).append("\" ").append(col.h2Type());
@@ -122,6 +132,13 @@ public final class CatalogEngine implements AutoCloseable {
             for (String[] a : CatalogFunctions.ALIASES) {
                 s.execute("CREATE ALIAS " + CatalogTables.PG_CATALOG + "." + a[0] + " FOR '" + CatalogFunctions.class.getName() + "." + a[1] + "'");
             }
+            StringBuilder cols = new StringBuilder();
+            for (CatalogTables.Col col : CatalogTables.TABLES.get("pg_settings").columns()) {
+                cols.append(cols.length() == 0 ? "" : ", ").append('"').append(col.name()).append('"');
+            }
+            s.execute("CREATE VIEW " + CatalogTables.PG_CATALOG + ".pg_settings AS SELECT " + cols + " FROM "
+                    + CatalogTables.PG_CATALOG + "." + CatalogTables.SETTINGS_TABLE + " WHERE backend = "
+                    + CatalogTables.PG_CATALOG + ".sw_pg_backend_pid()");
             for (var v : CatalogTables.INFORMATION_VIEWS.entrySet()) {
                 s.execute("CREATE VIEW " + CatalogTables.INFORMATION_SCHEMA + "." + v.getKey() + " AS " + v.getValue());
             }
@@ -151,17 +168,18 @@ public final class CatalogEngine implements AutoCloseable {
         if (r == null) {
             return null;
         }
-        refresh(r);
+        refresh(r, client);
         return new Query(r, paramTypes, client);
     }
 
     /** Reloads the model when the provider's epoch moved, and core's live tables when the statement reads them. */
-    private void refresh(CatalogSql.Rewritten r) throws PgException {
+    private void refresh(CatalogSql.Rewritten r, Client client) throws PgException {
         CatalogProvider p = provider.get();
         long epoch = p == null ? -1 : p.epoch();
         boolean live = r.relations().contains("pg_replication_slots") || r.relations().contains("pg_stat_replication")
                 || r.relations().contains("pg_stat_activity");
-        if (epoch == loadedEpoch && model != null && !live) {
+        boolean settings = r.relations().contains("pg_settings");
+        if (epoch == loadedEpoch && model != null && !live && !settings) {
             return;
         }
         lock.writeLock().lock();
@@ -178,6 +196,9 @@ public final class CatalogEngine implements AutoCloseable {
             }
             if (live) {
                 loadLive();
+            }
+            if (settings) {
+                loadSettings(client);
             }
         } catch (SQLException e) {
             throw new PgException(SqlState.INTERNAL_ERROR, "cannot load the catalog: " + e.getMessage(), e);
@@ -263,6 +284,48 @@ public final class CatalogEngine implements AutoCloseable {
                 p.setObject(14, lag == null || lag.flushLagMicros() < 0 ? null : lag.flushLagMicros());
                 p.setObject(15, lag == null || lag.applyLagMicros() < 0 ? null : lag.applyLagMicros());
                 p.setObject(16, lag == null ? null : time(lag.replyTime()));
+                p.executeUpdate();
+            }
+        }
+    }
+
+    /**
+     * pg_settings is a view of {@code slotway_settings} for the asking backend: its rows are the session's parameters,
+     * replaced for each statement that reads them (rows of backends no longer there are dropped).
+     */
+    private void loadSettings(Client client) throws SQLException {
+        List<Object[]> rows = client == null ? List.of() : client.settingRows().get();
+        int me = client == null ? 0 : client.pid();
+        java.util.Set<Integer> gone = new java.util.HashSet<>(settingsLoaded);
+        for (BackendActivity a : activity.get()) {
+            gone.remove(a.pid());
+        }
+        gone.add(me);
+        try (PreparedStatement d = keeper.prepareStatement("DELETE FROM " + CatalogTables.PG_CATALOG + "."
+                + CatalogTables.SETTINGS_TABLE + " WHERE backend = ?")) {
+            for (int pid : gone) {
+                d.setInt(1, pid);
+                d.executeUpdate();
+                settingsLoaded.remove(pid);
+            }
+        }
+        insertSettings(keeper, me, rows);
+        settingsLoaded.add(me);
+    }
+
+    /** Inserts pg_settings rows for {@code backend}: the session's, then the compile-time constants. */
+    static void insertSettings(Connection c, int backend, List<Object[]> rows) throws SQLException {
+        CatalogTables.Table t = CatalogTables.TABLES.get("pg_settings");
+        StringBuilder sql = new StringBuilder("INSERT INTO " + CatalogTables.PG_CATALOG + "." + CatalogTables.SETTINGS_TABLE + " VALUES (?");
+        for (int i = 0; i < t.columns().size(); i++) {
+            sql.append(", ?");
+        }
+        try (PreparedStatement p = c.prepareStatement(sql.append(')').toString())) {
+            for (Object[] row : rows) {
+                p.setInt(1, backend);
+                for (int i = 0; i < row.length; i++) {
+                    p.setObject(i + 2, row[i]);
+                }
                 p.executeUpdate();
             }
         }
@@ -392,7 +455,7 @@ public final class CatalogEngine implements AutoCloseable {
 
         @Override
         public QueryCursor execute(Object[] parameters) throws PgException {
-            refresh(rewritten);
+            refresh(rewritten, client);
             List<Object[]> rows = new ArrayList<>();
             lock.readLock().lock();
             CatalogFunctions.CONTEXT.set(new CatalogFunctions.Context(model, client));

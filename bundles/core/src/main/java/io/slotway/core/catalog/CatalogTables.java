@@ -38,6 +38,12 @@ final class CatalogTables {
 
     static final Map<String, Table> TABLES = new LinkedHashMap<>();
 
+    /**
+     * Where pg_settings' rows are: one set per backend (column {@code backend} first), pg_settings being the view of
+     * the asking backend's rows.
+     */
+    static final String SETTINGS_TABLE = "slotway_settings";
+
     private static void table(String name, String spec) {
         List<Col> cols = new ArrayList<>();
         for (String part : spec.split(",")) {

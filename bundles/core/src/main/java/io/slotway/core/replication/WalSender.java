@@ -60,6 +60,7 @@ public final class WalSender {
     private boolean fullyAppliedLastTime;
     /** When a lag sample was last taken (PostgreSQL's WalSndUpdateProgress: at most one a second). */
     private long lastSampleMicros;
+    private Long timeoutOverride;
     private boolean waitingForReply;
     private boolean clientDone;
     private boolean connectionGone;
@@ -124,6 +125,11 @@ public final class WalSender {
         }
     }
 
+    /** The session's wal_sender_timeout in ms, or null to use the server's. */
+    public void timeoutMillis(Long millis) {
+        this.timeoutOverride = millis;
+    }
+
     public int pid() {
         return pid;
     }
@@ -142,7 +148,7 @@ public final class WalSender {
             throws PgException {
         String slotName = slot.name();
         boolean idleKeepaliveSent = false;
-        long timeout = services.walSenderTimeoutMillis();
+        long timeout = timeoutOverride != null ? timeoutOverride : services.walSenderTimeoutMillis();
         while (true) {
             drainInbound(slotName);
             if (clientDone || connectionGone) {

@@ -281,6 +281,7 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
             settings.setInternal("session_authorization", user);
             settings.setInternal("is_superuser", user.equals(options.superuser()) ? "on" : "off");
             applyStartupSettings(settings);
+            settings.startupDone();
             SqlSession sql = source.openSession(new Context(settings, processId));
             ReplicationContext replication = null;
             if (replicationMode != Replication.NONE) {
@@ -293,7 +294,7 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
             }
             Session s = new Session(sql, settings, this, replication, registry.snapshots());
             s.catalog(catalog.get(), new io.slotway.core.catalog.CatalogEngine.Client(user, database, processId,
-                    options.superuser(), settings::get));
+                    options.superuser(), settings::get, settings::pgSettings));
             send(new BackendMessage.AuthenticationOk());
             for (Map.Entry<String, String> e : settings.drainReports().entrySet()) {
                 send(new BackendMessage.ParameterStatus(e.getKey(), e.getValue()));

@@ -568,6 +568,8 @@ public final class Session {
                         "cannot execute START_REPLICATION inside a transaction block");
             }
             WalSender sender = new WalSender(services, out, replication.pid());
+            // wal_sender_timeout is a user parameter (PostgreSQL 15): the client's own value, else the server's
+            sender.timeoutMillis(settings.sessionMillis("wal_sender_timeout"));
             streaming = sender;
             boolean clean;
             try {

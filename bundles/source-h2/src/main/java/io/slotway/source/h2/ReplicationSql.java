@@ -43,6 +43,9 @@ public final class ReplicationSql {
         {"slot_advance", "advance"},
         {"slot_advance_record", "advanceRecord"},
         {"replication_slots", "slots"},
+        // H2 has built-in set_config/current_setting (which do not see Slotway's parameters): other names
+        {"sw_set_config", "setConfig"},
+        {"sw_current_setting", "currentSetting"},
     };
 
     /** PostgreSQL function name → the alias it is called as, in FROM (table function) and elsewhere (scalar). */
@@ -58,7 +61,9 @@ public final class ReplicationSql {
             Map.entry("pg_logical_slot_peek_changes", new String[] {"slot_peek_changes", "slot_peek_changes"}),
             Map.entry("pg_logical_slot_get_binary_changes", new String[] {"slot_get_binary_changes", "slot_get_binary_changes"}),
             Map.entry("pg_logical_slot_peek_binary_changes", new String[] {"slot_peek_binary_changes", "slot_peek_binary_changes"}),
-            Map.entry("pg_replication_slot_advance", new String[] {"slot_advance", "slot_advance_record"}));
+            Map.entry("pg_replication_slot_advance", new String[] {"slot_advance", "slot_advance_record"}),
+            Map.entry("set_config", new String[] {"sw_set_config", "sw_set_config"}),
+            Map.entry("current_setting", new String[] {"sw_current_setting", "sw_current_setting"}));
 
     /** The PostgreSQL type of a scalar call's result, where H2's type is not it. */
     static final Map<String, PgType> SCALAR_TYPES = Map.of(
@@ -107,6 +112,41 @@ public final class ReplicationSql {
 
     private static SQLException sql(PgException e) {
         return new SQLException(e.getMessage(), e.sqlState(), e);
+    }
+
+    // ------------------------------------------------------------------------------------ parameters
+
+    /**
+     * {@code set_config(name, value, is_local)}: SET (SET LOCAL when is_local) through the calling session, in the
+     * transaction the statement runs in; a NULL value resets. Returns the value as SHOW then gives it, which is what
+     * {@code current_setting()}, SHOW and pg_settings report from then on.
+     */
+    public static String setConfig(Connection c, String name, String value, Boolean local) throws SQLException {
+        if (name == null) {
+            throw new SQLException("SET requires parameter name", "22023");
+        }
+        try {
+            return session(c).context().setSetting(name, value, Boolean.TRUE.equals(local));
+        } catch (PgException e) {
+            throw sql(e);
+        }
+    }
+
+    /** {@code current_setting(name)}: the calling session's value (42704 for an unknown parameter). */
+    public static String currentSetting(Connection c, String name) throws SQLException {
+        return currentSetting(c, name, false);
+    }
+
+    /** {@code current_setting(name, missing_ok)}. */
+    public static String currentSetting(Connection c, String name, Boolean missingOk) throws SQLException {
+        if (name == null) {
+            return null;
+        }
+        String v = session(c).context().setting(name);
+        if (v == null && !Boolean.TRUE.equals(missingOk)) {
+            throw new SQLException("unrecognized configuration parameter \"" + name + "\"", "42704");
+        }
+        return v;
     }
 
     // ------------------------------------------------------------------------------------ WAL
