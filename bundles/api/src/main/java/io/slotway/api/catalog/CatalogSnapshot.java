@@ -91,13 +91,27 @@ public record CatalogSnapshot(long epoch, List<Namespace> namespaces, List<Relat
      *                      {@code n} set null, {@code d} set default; else blank
      * @param deleteAction  as {@code updateAction}
      * @param definition    as {@code pg_get_constraintdef} shows it: {@code PRIMARY KEY (id)}, {@code CHECK ((x > 0))}
+     * @param prettyDefinition as {@code pg_get_constraintdef(oid, true)} shows it (psql's {@code \d}):
+     *                      {@code CHECK (x > 0)}
      */
     public record Constraint(long oid, long tableOid, String schema, String name, char type, List<Short> columns,
                              long indexOid, long refTableOid, List<Short> refColumns, char updateAction,
-                             char deleteAction, boolean deferrable, boolean deferred, String definition) {
+                             char deleteAction, boolean deferrable, boolean deferred, String definition,
+                             String prettyDefinition) {
         public Constraint {
             columns = List.copyOf(columns);
             refColumns = List.copyOf(refColumns);
+            if (prettyDefinition == null) {
+                prettyDefinition = definition;
+            }
+        }
+
+        /** A constraint whose pretty definition is its definition (keys, and checks printed the same both ways). */
+        public Constraint(long oid, long tableOid, String schema, String name, char type, List<Short> columns,
+                          long indexOid, long refTableOid, List<Short> refColumns, char updateAction,
+                          char deleteAction, boolean deferrable, boolean deferred, String definition) {
+            this(oid, tableOid, schema, name, type, columns, indexOid, refTableOid, refColumns, updateAction, deleteAction,
+                    deferrable, deferred, definition, definition);
         }
     }
 

@@ -6,7 +6,7 @@
  * {@link io.slotway.api.catalog.CatalogSnapshot} until the provider's epoch changes.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.slotway.api.catalog;
 
 import org.osgi.annotation.bundle.Export;

@@ -231,7 +231,7 @@ public final class CatalogFunctions {
         if (c == null) {
             return null;
         }
-        return c.definition();
+        return Boolean.TRUE.equals(pretty) ? c.prettyDefinition() : c.definition();
     }
 
     public static String pgGetViewdef(String view) {

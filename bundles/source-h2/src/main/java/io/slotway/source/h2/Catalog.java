@@ -52,6 +52,12 @@ final class Catalog {
             // Column defaults as PostgreSQL prints them back (pg_get_expr(adbin, adrelid)); see PgExprText.
             s.execute("CREATE TABLE IF NOT EXISTS " + SCHEMA + ".attrdef (reloid BIGINT NOT NULL, attnum SMALLINT NOT NULL,"
                     + " adsrc VARCHAR NOT NULL, PRIMARY KEY (reloid, attnum))");
+            // CHECK constraints as pg_get_constraintdef prints them, plain and pretty; see PgCheckText.
+            s.execute("CREATE TABLE IF NOT EXISTS " + SCHEMA + ".checks (reloid BIGINT NOT NULL, conname VARCHAR NOT NULL,"
+                    + " plain VARCHAR NOT NULL, pretty VARCHAR NOT NULL, PRIMARY KEY (reloid, conname))");
+            // Sequences' cache as CREATE SEQUENCE gave it (H2 has a cache of its own; PostgreSQL's default is 1).
+            s.execute("CREATE TABLE IF NOT EXISTS " + SCHEMA + ".sequence_cache (nspname VARCHAR NOT NULL, relname VARCHAR NOT NULL,"
+                    + " cache BIGINT NOT NULL, PRIMARY KEY (nspname, relname))");
         }
     }
 
@@ -226,7 +232,47 @@ final class Catalog {
                 String.valueOf(ident), index, oid);
     }
 
+    /** Records a CHECK constraint's text as PostgreSQL prints it. */
+    static void setCheck(Connection c, long oid, String name, PgCheckText.Text text) throws SQLException {
+        update(c, "DELETE FROM " + SCHEMA + ".checks WHERE reloid = ? AND conname = ?", oid, name);
+        update(c, "INSERT INTO " + SCHEMA + ".checks (reloid, conname, plain, pretty) VALUES (?, ?, ?, ?)", oid, name,
+                text.plain(), text.pretty());
+    }
+
+    /** Every recorded CHECK constraint: reloid + NUL + conname to {plain, pretty}. */
+    static Map<String, String[]> checks(Connection c) throws SQLException {
+        Map<String, String[]> out = new HashMap<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT reloid, conname, plain, pretty FROM " + SCHEMA + ".checks");
+                ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getLong(1) + "\0" + rs.getString(2), new String[] {rs.getString(3), rs.getString(4)});
+            }
+        }
+        return out;
+    }
+
+    /** Records (or, with null, forgets) the cache a CREATE SEQUENCE gave. */
+    static void setSequenceCache(Connection c, String schema, String name, Long cache) throws SQLException {
+        update(c, "DELETE FROM " + SCHEMA + ".sequence_cache WHERE nspname = ? AND relname = ?", schema, name);
+        if (cache != null) {
+            update(c, "INSERT INTO " + SCHEMA + ".sequence_cache (nspname, relname, cache) VALUES (?, ?, ?)", schema, name, cache);
+        }
+    }
+
+    /** The recorded caches: schema + NUL + name to cache. */
+    static Map<String, Long> sequenceCaches(Connection c) throws SQLException {
+        Map<String, Long> out = new HashMap<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT nspname, relname, cache FROM " + SCHEMA + ".sequence_cache");
+                ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1) + "\0" + rs.getString(2), rs.getLong(3));
+            }
+        }
+        return out;
+    }
+
     static void drop(Connection c, long oid) throws SQLException {
+        update(c, "DELETE FROM " + SCHEMA + ".checks WHERE reloid = ?", oid);
         update(c, "DELETE FROM " + SCHEMA + ".attrdef WHERE reloid = ?", oid);
         update(c, "DELETE FROM " + SCHEMA + ".attributes WHERE reloid = ?", oid);
         update(c, "DELETE FROM " + SCHEMA + ".relations WHERE oid = ?", oid);

@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -212,6 +213,7 @@ final class Ddl {
             for (Map.Entry<String, String> d : b.defaults.entrySet()) {
                 Catalog.setDefault(s.connection(), oid, d.getKey(), d.getValue());
             }
+            b.saveChecks(s.connection(), oid);
             if (!temp) {
                 Capture.install(s.connection(), schema, table, oid);
             }
@@ -295,6 +297,8 @@ final class Ddl {
         /** Column defaults as PostgreSQL prints them (null values: DEFAULT NULL, which PostgreSQL does not store). */
         final Map<String, String> defaults = new LinkedHashMap<>();
         final Set<String> usedNames = new HashSet<>();
+        /** CHECK constraints by name, as pg_get_constraintdef prints them (none when PgCheckText does not cover one). */
+        final Map<String, PgCheckText.Text> checks = new LinkedHashMap<>();
         short nextAttnum = 1;
 
         TableBuilder(String schema, String table) {
@@ -377,8 +381,15 @@ final class Ddl {
                     int close = r.match(k + 1);
                     Rewriter.Out out = new Rewriter.Out(null);
                     r.expr(out, k + 1, close + 1);
-                    constraints.add("CONSTRAINT " + H2Literals.quoteIdent(pendingName != null ? pendingName : uniqueName(table + "_" + name + "_check"))
-                            + " CHECK " + out);
+                    String only = checkColumn(k + 2, close, name);
+                    String checkName = pendingName != null ? pendingName
+                            : uniqueName(table + (only != null ? "_" + only : "") + "_check");
+                    constraints.add("CONSTRAINT " + H2Literals.quoteIdent(checkName) + " CHECK " + out);
+                    ColumnType self = type;
+                    PgCheckText.Text text = PgCheckText.deparse(t, k + 2, close, c -> c.equals(name) ? self : columnType(c));
+                    if (text != null) {
+                        checks.put(checkName, text);
+                    }
                     pendingName = null;
                     k = close + 1;
                     if (r.at(k, "no") && r.at(k + 1, "inherit")) {
@@ -451,6 +462,41 @@ final class Ddl {
             return out.toString();
         }
 
+        /**
+         * The one column a CHECK expression in {@code from..to} references, or null when it references none or several:
+         * PostgreSQL names the constraint {@code <table>_<column>_check} or {@code <table>_check} by that, wherever the
+         * constraint was written. {@code extra} is a column being defined (not yet among the attributes).
+         */
+        String checkColumn(int from, int to, String extra) {
+            Set<String> seen = new LinkedHashSet<>();
+            for (int j = from; j < to; j++) {
+                if (r.isName(j) && !(j + 1 < to && t.get(j + 1).is("(")) && !(j > from && t.get(j - 1).is("::"))) {
+                    String v = t.get(j).value();
+                    if (v.equals(extra) || columnType(v) != null) {
+                        seen.add(v);
+                    }
+                }
+            }
+            return seen.size() == 1 ? seen.iterator().next() : null;
+        }
+
+        /** The type of a column defined so far, or null. */
+        ColumnType columnType(String column) {
+            for (Catalog.Attribute a : attributes) {
+                if (a.name().equals(column)) {
+                    return a.type();
+                }
+            }
+            return null;
+        }
+
+        /** Records the builder's CHECK texts for the table {@code oid}. */
+        void saveChecks(java.sql.Connection c, long oid) throws SQLException {
+            for (Map.Entry<String, PgCheckText.Text> e : checks.entrySet()) {
+                Catalog.setCheck(c, oid, e.getKey(), e.getValue());
+            }
+        }
+
         void tableConstraint(int from, int to) throws PgException, SQLException {
             int k = from;
             String name = null;
@@ -472,18 +518,15 @@ final class Ddl {
                         + " UNIQUE (" + quoted(cols) + ")");
             } else if (r.at(k, "check")) {
                 int close = r.match(k + 1);
-                String column = null;
-                for (int j = k + 2; j < close && column == null; j++) {
-                    for (Catalog.Attribute a : attributes) {
-                        if (r.isName(j) && a.name().equals(t.get(j).value())) {
-                            column = a.name();
-                        }
-                    }
-                }
+                String column = checkColumn(k + 2, close, null);
                 Rewriter.Out out = new Rewriter.Out(null);
                 r.expr(out, k + 1, close + 1);
-                constraints.add("CONSTRAINT " + H2Literals.quoteIdent(name != null ? name
-                        : uniqueName(table + (column != null ? "_" + column : "") + "_check")) + " CHECK " + out);
+                String checkName = name != null ? name : uniqueName(table + (column != null ? "_" + column : "") + "_check");
+                constraints.add("CONSTRAINT " + H2Literals.quoteIdent(checkName) + " CHECK " + out);
+                PgCheckText.Text text = PgCheckText.deparse(t, k + 2, close, this::columnType);
+                if (text != null) {
+                    checks.put(checkName, text);
+                }
             } else if (r.at(k, "foreign") && r.at(k + 1, "key")) {
                 List<String> cols = columnList(k + 2);
                 int after = r.match(k + 2) + 1;
@@ -731,6 +774,14 @@ final class Ddl {
         String schema = r.schemaOf(qn);
         String sqlText = "CREATE SEQUENCE " + r.h2Name(qn) + options;
         boolean ine = ifNotExists;
+        // PostgreSQL's cache (1 unless given) is what pg_sequence shows; H2 keeps a cache of its own
+        Long cache = null;
+        for (int k = qn.next(); k + 1 < t.size(); k++) {
+            if (r.at(k, "cache") && t.get(k + 1).kind() == Token.Kind.NUMBER) {
+                cache = Long.parseLong(t.get(k + 1).text());
+            }
+        }
+        Long pgCache = cache;
         return utility("CREATE SEQUENCE", true, s -> {
             if (relationExists(s.connection(), schema, qn.name())) {
                 if (ine) {
@@ -740,6 +791,7 @@ final class Ddl {
                 throw new PgException(SqlState.DUPLICATE_TABLE, "relation \"" + qn.name() + "\" already exists");
             }
             s.execute(sqlText);
+            Catalog.setSequenceCache(s.connection(), schema, qn.name(), pgCache);
             return -1;
         });
     }
@@ -940,6 +992,7 @@ final class Ddl {
                         for (String c : b.constraints) {
                             s.execute("ALTER TABLE " + h2Table + " ADD " + c);
                         }
+                        b.saveChecks(s.connection(), rel.oid());
                     };
                 }
                 if (r.at(k, "column")) {
@@ -970,6 +1023,7 @@ final class Ddl {
                         s.execute("ALTER TABLE " + h2Table + " ADD " + c);
                     }
                     Catalog.addColumn(s.connection(), rel.oid(), column, b.attributes.get(0).type());
+                    b.saveChecks(s.connection(), rel.oid());
                     if (b.defaults.containsKey(column)) {
                         Catalog.setDefault(s.connection(), rel.oid(), column, b.defaults.get(column));
                     }

@@ -108,7 +108,8 @@ public final class H2CatalogProvider implements CatalogProvider {
         // relations and columns from slotway_meta, completed from INFORMATION_SCHEMA
         Map<String, Object[]> h2Columns = new HashMap<>();
         for (Object[] row : rows(c, "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_DEFAULT, IS_NULLABLE, IS_IDENTITY,"
-                + " IDENTITY_GENERATION, REMARKS FROM INFORMATION_SCHEMA.COLUMNS")) {
+                + " IDENTITY_GENERATION, REMARKS, IDENTITY_START, IDENTITY_INCREMENT, IDENTITY_MINIMUM, IDENTITY_MAXIMUM,"
+                + " IDENTITY_CYCLE FROM INFORMATION_SCHEMA.COLUMNS")) {
             h2Columns.put(row[0] + "\0" + row[1] + "\0" + row[2], row);
         }
         Map<String, Object[]> h2Tables = new HashMap<>();
@@ -122,6 +123,8 @@ public final class H2CatalogProvider implements CatalogProvider {
         // sequences first: serial columns point at them
         List<Relation> relations = new ArrayList<>();
         Map<String, Long> seqOids = new HashMap<>();
+        Map<String, Long> caches = Catalog.sequenceCaches(c);
+        List<Relation> identitySequences = new ArrayList<>();
         for (Object[] row : rows(c, "SELECT SEQUENCE_SCHEMA, SEQUENCE_NAME, DATA_TYPE, START_VALUE, MINIMUM_VALUE, MAXIMUM_VALUE,"
                 + " INCREMENT, CYCLE_OPTION, CACHE, REMARKS FROM INFORMATION_SCHEMA.SEQUENCES ORDER BY 1, 2")) {
             String schema = (String) row[0];
@@ -132,8 +135,9 @@ public final class H2CatalogProvider implements CatalogProvider {
             seqOids.put(schema + "\0" + row[1], oid);
             String dt = String.valueOf(row[2]).toUpperCase(Locale.ROOT);
             int type = dt.contains("BIGINT") ? PgType.INT8.oid() : dt.contains("SMALLINT") ? PgType.INT2.oid() : PgType.INT4.oid();
-            Sequence seq = new Sequence(type, num(row[3]), num(row[6]), num(row[4]), num(row[5]), Math.max(1, num(row[8])),
-                    "YES".equals(row[7]));
+            // the cache CREATE SEQUENCE gave (PostgreSQL's default 1), not H2's own
+            Sequence seq = new Sequence(type, num(row[3]), num(row[6]), num(row[4]), num(row[5]),
+                    caches.getOrDefault(schema + "\0" + row[1], 1L), "YES".equals(row[7]));
             relations.add(new Relation(oid, schema, (String) row[1], 'S', OWNER, 'n', List.of(), null, seq, (String) row[9]));
         }
         Map<Long, Map<String, Short>> attnums = new HashMap<>();
@@ -180,6 +184,16 @@ public final class H2CatalogProvider implements CatalogProvider {
                 }
                 long owned = 0;
                 String pgDefault = null;
+                if (identity != 0) {
+                    // PostgreSQL's implicit sequence of an identity column: <table>_<column>_seq, owned by it (deptype i)
+                    String seqName = identitySequenceName(name, col, schema, h2Tables, seqOids);
+                    owned = oids.get('S', schema, seqName);
+                    seqOids.put(schema + "\0" + seqName, owned);
+                    int seqType = typoid == PgType.INT2.oid() || typoid == PgType.INT4.oid() ? typoid : PgType.INT8.oid();
+                    Sequence seq = new Sequence(seqType, num(h2c[8]), num(h2c[9]), num(h2c[10]), num(h2c[11]), 1,
+                            "YES".equals(h2c[12]));
+                    identitySequences.add(new Relation(owned, schema, seqName, 'S', OWNER, 'n', List.of(), null, seq, null));
+                }
                 if (h2Default != null && identity == 0) {
                     Matcher m = NEXTVAL.matcher(h2Default);
                     if (m.find()) {
@@ -206,7 +220,10 @@ public final class H2CatalogProvider implements CatalogProvider {
             relations.add(new Relation(oid, schema, name, kind, OWNER, ident, columns, viewDef, null, (String) h2[3]));
         }
 
+        relations.addAll(identitySequences);
+
         // constraints
+        Map<String, String[]> checkTexts = Catalog.checks(c);
         Map<String, Object[]> refs = new HashMap<>();
         for (Object[] row : rows(c, "SELECT CONSTRAINT_SCHEMA, CONSTRAINT_NAME, UNIQUE_CONSTRAINT_SCHEMA, UNIQUE_CONSTRAINT_NAME,"
                 + " UPDATE_RULE, DELETE_RULE FROM INFORMATION_SCHEMA.REFERENTIAL_CONSTRAINTS")) {
@@ -312,6 +329,7 @@ public final class H2CatalogProvider implements CatalogProvider {
             char upd = ' ';
             char del = ' ';
             String definition;
+            String pretty = null;
             if (type == 'f') {
                 Object[] ref = refs.get(key);
                 String refKey = ref == null ? null : ref[2] + "\0" + ref[3];
@@ -336,8 +354,14 @@ public final class H2CatalogProvider implements CatalogProvider {
                 definition = "FOREIGN KEY (" + idents(colNames) + ") REFERENCES " + refName + "(" + idents(refNames) + ")"
                         + actionText(" ON UPDATE ", upd) + actionText(" ON DELETE ", del);
             } else if (type == 'c') {
-                String clause = checks.getOrDefault(key, "");
-                definition = "CHECK ((" + clause + "))";
+                String[] text = checkTexts.get(table + "\0" + name);
+                if (text != null) {
+                    definition = text[0];
+                    pretty = text[1];
+                } else {
+                    String clause = checks.getOrDefault(key, "");
+                    definition = "CHECK ((" + clause + "))";
+                }
             } else {
                 String idx = constraintIndex.get(key);
                 indexOid = idx == null ? 0 : indexOids.getOrDefault(idx, 0L);
@@ -347,9 +371,10 @@ public final class H2CatalogProvider implements CatalogProvider {
             boolean deferred = "YES".equals(row[6]);
             if (deferrable) {
                 definition += deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
+                pretty = pretty == null ? null : pretty + (deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE");
             }
             constraints.add(new Constraint(oids.get('c', schema, name), table, schema, name, type, cols, indexOid, refTable,
-                    refCols, upd, del, deferrable, deferred, definition));
+                    refCols, upd, del, deferrable, deferred, definition, pretty == null ? definition : pretty));
         }
 
         // publications
@@ -539,6 +564,20 @@ public final class H2CatalogProvider implements CatalogProvider {
             }
         }
         return out;
+    }
+
+    /**
+     * The name PostgreSQL gives an identity column's sequence: {@code <table>_<column>_seq}, with a number appended
+     * while a relation of that name exists in the schema (ChooseRelationName).
+     */
+    private static String identitySequenceName(String table, String column, String schema, Map<String, Object[]> h2Tables,
+                                               Map<String, Long> seqOids) {
+        String base = table + "_" + column + "_seq";
+        String name = base;
+        for (int n = 1; h2Tables.containsKey(schema + "\0" + name) || seqOids.containsKey(schema + "\0" + name); n++) {
+            name = base + n;
+        }
+        return name;
     }
 
     /** Stable OIDs for objects slotway_meta has none for, drawn from its OID sequence on first sight. */
