@@ -65,7 +65,7 @@ public interface ReplicationServices {
 
     /**
      * A stream's lags as {@code pg_stat_replication} shows them: microseconds (-1 = NULL) between sending a position
-     * and the client reporting it written, flushed and applied (PostgreSQL's LagTracker), the client's time of its
+     * and the client reporting it written, flushed and applied (see {@link LagTracker}), the client's time of its
      * last reply (null before the first), and whether it has caught up once ({@code streaming}, else {@code catchup}).
      */
     record StreamLag(long writeLagMicros, long flushLagMicros, long applyLagMicros, java.time.Instant replyTime,

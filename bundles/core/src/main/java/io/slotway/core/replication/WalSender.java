@@ -50,7 +50,7 @@ public final class WalSender {
     private volatile Lsn clientFlush = Lsn.INVALID;
     private volatile Lsn clientApply = Lsn.INVALID;
     private long lastReplyNanos;
-    /** PostgreSQL's LagTracker: when each position was sent, read by the write, flush and apply positions reported. */
+    /** When each position was sent, read by the write, flush and apply positions the client reports (pg_stat_replication's lags). */
     private final LagTracker lagTracker = new LagTracker();
     private volatile long writeLag = -1;
     private volatile long flushLag = -1;

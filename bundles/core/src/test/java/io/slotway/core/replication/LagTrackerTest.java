@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The lags PostgreSQL's walsender computes (walsender.c LagTrackerRead), on hand-made samples. */
+/** The lags of pg_stat_replication, on hand-made samples. */
 class LagTrackerTest {
     @Test
     void lagIsTheTimeSinceTheReportedPositionWasSent() {
