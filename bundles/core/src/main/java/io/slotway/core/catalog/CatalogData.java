@@ -302,7 +302,21 @@ final class CatalogData {
         insert("pg_language", 13L, "c", SUPERUSER_OID, false, false, 0L, 0L, 2247L, null);
         insert("pg_language", 14L, "sql", SUPERUSER_OID, false, true, 0L, 0L, 2248L, null);
         insert("pg_language", 13500L, "plpgsql", SUPERUSER_OID, true, true, 0L, 0L, 0L, null);
+        // PostgreSQL 15's built-in types as a real PostgreSQL 15 lists them (scripts/gen-pg-type), then any type of
+        // PgType that table lacks
+        java.util.Set<Long> typeOids = new java.util.HashSet<>();
+        for (String[] f : builtinTypes()) {
+            long ns = f[2].equals("information_schema") ? INFORMATION_SCHEMA_OID : PG_CATALOG_OID;
+            insert("pg_type", Long.parseLong(f[0]), f[1], ns, SUPERUSER_OID, Short.parseShort(f[3]), f[4].equals("t"), f[5], f[6],
+                    f[7].equals("t"), f[8].equals("t"), f[9], Long.parseLong(f[10]), f[11], Long.parseLong(f[12]),
+                    Long.parseLong(f[13]), f[14], f[15], f[16], f[17], f[18], f[19], f[20], f[21], f[22], f[23].equals("t"),
+                    Long.parseLong(f[24]), Integer.parseInt(f[25]), Integer.parseInt(f[26]), Long.parseLong(f[27]), null, f[28], null);
+            typeOids.add(Long.parseLong(f[0]));
+        }
         for (PgType t : PgType.all()) {
+            if (typeOids.contains((long) t.oid())) {
+                continue;
+            }
             boolean array = t.elementOid() != 0;
             boolean pseudo = t.category() == 'P' || t.oid() == PgType.UNKNOWN.oid();
             int len = t.length();
@@ -315,6 +329,58 @@ final class CatalogData {
                     array ? (len == 8 ? "d" : "i") : align(len), storage(t.oid(), len), false, 0L, -1, 0,
                     collation(t.oid()), null, null, null);
         }
+    }
+
+    /** The rows of {@code pg_type.tsv} (COPY text format), read once. */
+    private static List<String[]> builtinTypes() {
+        List<String[]> rows = BUILTIN_TYPES;
+        if (rows != null) {
+            return rows;
+        }
+        rows = new ArrayList<>();
+        try (var in = CatalogData.class.getResourceAsStream("pg_type.tsv")) {
+            if (in != null) {
+                for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                    if (line.isEmpty()) {
+                        continue;
+                    }
+                    String[] f = line.split("\t", -1);
+                    for (int i = 0; i < f.length; i++) {
+                        f[i] = f[i].equals("\\N") ? null : unescape(f[i]);
+                    }
+                    rows.add(f);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        BUILTIN_TYPES = List.copyOf(rows);
+        return BUILTIN_TYPES;
+    }
+
+    private static volatile List<String[]> BUILTIN_TYPES;
+
+    /** COPY text's backslash escapes. */
+    private static String unescape(String s) {
+        if (s.indexOf('\\') < 0) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch == '\\' && i + 1 < s.length()) {
+                char n = s.charAt(++i);
+                b.append(switch (n) {
+                    case 't' -> '\t';
+                    case 'n' -> '\n';
+                    case 'r' -> '\r';
+                    default -> n;
+                });
+            } else {
+                b.append(ch);
+            }
+        }
+        return b.toString();
     }
 
     private static boolean preferred(PgType t) {

@@ -850,6 +850,11 @@ final class CatalogSql {
             }
             return last;
         }
+        if ((type.equals("regproc") || type.equals("regprocedure")) && literal
+                && t.get(start).value().startsWith("pg_catalog.")) {
+            // built-in functions are held by their bare name ('pg_catalog.array_in'::regproc is array_in)
+            out[start] = "'" + t.get(start).value().substring("pg_catalog.".length()).replace("'", "''") + "'";
+        }
         if ((type.equals("regnamespace") || type.equals("regproc") || type.equals("regprocedure"))) {
             for (int k = i; k <= last; k++) {
                 out[k] = "";
