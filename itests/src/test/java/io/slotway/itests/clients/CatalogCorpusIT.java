@@ -283,6 +283,7 @@ class CatalogCorpusIT {
                 "SELECT c.oid::text, 'con:' || c.conname FROM pg_catalog.pg_constraint c WHERE c.oid >= 16384",
                 "SELECT p.oid::text, 'pub:' || p.pubname FROM pg_catalog.pg_publication p",
                 "SELECT p.oid::text, 'proc:' || p.proname FROM pg_catalog.pg_proc p WHERE p.oid >= 16384",
+                "SELECT t.oid::text, 'type:' || t.typname FROM pg_catalog.pg_type t WHERE t.oid >= 16384",
         };
         try (Statement s = c.createStatement()) {
             for (String q : queries) {

@@ -92,9 +92,16 @@ final class CatalogData {
             }
         }
         builtins();
+        Map<Long, Long> systemRowTypes = new HashMap<>();
+        for (String[] f : builtinTypes()) {
+            if (!f[10].equals("0")) {
+                systemRowTypes.put(Long.parseLong(f[10]), Long.parseLong(f[0]));
+            }
+        }
         for (Map.Entry<String, Long> e : SYSTEM_RELATION_OIDS.entrySet()) {
             CatalogTables.Table t = CatalogTables.TABLES.get(e.getKey());
-            classRow(e.getValue(), e.getKey(), PG_CATALOG_OID, 'r', (short) (t == null ? 0 : t.columns().size()), false, 'n', false);
+            classRow(e.getValue(), e.getKey(), PG_CATALOG_OID, 'r', (short) (t == null ? 0 : t.columns().size()), false, 'n', false,
+                    systemRowTypes.getOrDefault(e.getValue(), 0L));
         }
         Map<Long, List<Index>> indexesByTable = new HashMap<>();
         for (Index i : s.indexes()) {
@@ -114,8 +121,12 @@ final class CatalogData {
         for (Relation r : s.relations()) {
             long ns = nsp.getOrDefault(r.schema(), 2200L);
             boolean hasIndex = indexesByTable.containsKey(r.oid());
+            boolean rowType = "rvpmf".indexOf(r.kind()) >= 0;
             classRow(r.oid(), r.name(), ns, r.kind(), (short) (r.kind() == 'S' ? 3 : r.columns().size()), hasIndex,
-                    r.replicaIdentity(), r.kind() == 'r');
+                    r.replicaIdentity(), r.kind() == 'r', rowType ? rowTypeOid(r.oid()) : 0L);
+            if (rowType) {
+                rowTypes(r.oid(), r.name(), ns);
+            }
             if (riTriggers.contains(r.oid())) {
                 try (Statement st = c.createStatement()) {
                     st.execute("UPDATE " + CatalogTables.PG_CATALOG + ".pg_class SET relhastriggers = TRUE WHERE oid = " + r.oid());
@@ -262,9 +273,36 @@ final class CatalogData {
         return typeOid == 25 || typeOid == 1043 || typeOid == 1042 ? 100L : typeOid == 19 ? 950L : 0L;
     }
 
+    /**
+     * The OID of a user relation's row type (and, plus {@link #ARRAY_TYPE_OFFSET}, of its array type): derived from
+     * the relation's, so it is stable across restarts without being stored, and far above the OIDs the source hands out.
+     */
+    static long rowTypeOid(long relOid) {
+        return ROW_TYPE_OFFSET + relOid;
+    }
+
+    private static final long ROW_TYPE_OFFSET = 0x40000000L;
+    private static final long ARRAY_TYPE_OFFSET = 0x20000000L;
+
+    /** A relation's composite row type and its array type, as PostgreSQL creates them with a table or view. */
+    private void rowTypes(long relOid, String name, long ns) throws SQLException {
+        long type = rowTypeOid(relOid);
+        long array = type + ARRAY_TYPE_OFFSET;
+        insert("pg_type", type, name, ns, SUPERUSER_OID, (short) -1, false, "c", "C", false, true, ",", relOid, "-", 0L, array,
+                "record_in", "record_out", "record_recv", "record_send", "-", "-", "-", "d", "x", false, 0L, -1, 0, 0L, null, null, null);
+        insert("pg_type", array, "_" + name, ns, SUPERUSER_OID, (short) -1, false, "b", "A", false, true, ",", 0L,
+                "array_subscript_handler", type, 0L, "array_in", "array_out", "array_recv", "array_send", "-", "-",
+                "array_typanalyze", "d", "x", false, 0L, -1, 0, 0L, null, null, null);
+    }
+
     private void classRow(long oid, String name, long ns, char kind, short natts, boolean hasIndex, char replident,
                           boolean toast) throws SQLException {
-        insert("pg_class", oid, name, ns, 0L, 0L, SUPERUSER_OID, kind == 'r' ? HEAP_OID : 0L, oid, 0L, 0,
+        classRow(oid, name, ns, kind, natts, hasIndex, replident, toast, 0L);
+    }
+
+    private void classRow(long oid, String name, long ns, char kind, short natts, boolean hasIndex, char replident,
+                          boolean toast, long reltype) throws SQLException {
+        insert("pg_class", oid, name, ns, reltype, 0L, SUPERUSER_OID, kind == 'r' ? HEAP_OID : 0L, oid, 0L, 0,
                 kind == 'r' ? -1f : 0f, 0, 0L, hasIndex, false, "p", String.valueOf(kind), natts, (short) 0, false, false,
                 false, false, false, true, String.valueOf(replident), false, 0L, 0L, 0L, null, null, null);
     }
