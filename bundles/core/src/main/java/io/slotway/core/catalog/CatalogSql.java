@@ -206,6 +206,7 @@ final class CatalogSql {
         List<String[]> laterals = new ArrayList<>(); // alias, argument text, depth
         List<Attach> attaches = new ArrayList<>();
         List<int[]> bitands = new ArrayList<>();
+        List<int[]> arrayCats = new ArrayList<>();
         List<String[]> references = new ArrayList<>(); // scope start, scope end, alias, column or null, replacement
         Map<String, String> expanded = new HashMap<>(); // _pg_expandarray argument @ select → series alias
         for (int i = 0; i < t.size(); i++) {
@@ -227,7 +228,7 @@ final class CatalogSql {
                     alias = "sw_ea" + (++series);
                     expanded.put(key, alias);
                     attaches.add(new Attach(i, depth, "generate_series(1, " + SERIES_BOUND + ") " + alias + "(n)",
-                            alias + ".n <= CARDINALITY(" + arg + ")"));
+                            alias + ".n <= CARDINALITY(COALESCE(" + arg + ", ARRAY[]))"));
                 }
                 out[i] = "CAST(ROW(" + element("(" + arg + ")", alias + ".n") + ", " + alias + ".n) AS ROW(x INTEGER, n INTEGER))";
                 for (int j = i + 1; j <= close; j++) {
@@ -245,6 +246,11 @@ final class CatalogSql {
                     && ((i > 0 && comparison(t.get(i - 1))) || (i + 1 < t.size() && comparison(t.get(i + 1))))) {
                 out[i] = arrayLiteral(k.value()); // pol.polroles = '{0}'
                 continue;
+            }
+            if (k.kind() == Token.Kind.OPERATOR && k.text().equals("||") && i + 2 < t.size() && t.get(i + 1).isWord("array")
+                    && (t.get(i + 2).is("(") || t.get(i + 2).is("["))) {
+                // x || ARRAY(...): array_cat, which takes a NULL side as empty (H2's || gives NULL)
+                arrayCats.add(new int[] {operandStart(i), i});
             }
             if (k.kind() == Token.Kind.OPERATOR && k.text().equals("&")) {
                 bitands.add(new int[] {operandStart(i), i, operandEnd(i + 1)});
@@ -372,6 +378,11 @@ final class CatalogSql {
         }
         for (Attach a : attaches) {
             attach(a);
+        }
+        for (int[] b : arrayCats) {
+            // COALESCE(x, ARRAY[]) || ARRAY(...): array_cat takes a NULL side as empty (an ARRAY(...) is never NULL)
+            out[b[0]] = "COALESCE(" + out[b[0]];
+            out[b[1] - 1] = out[b[1] - 1] + ", ARRAY[])";
         }
         for (int[] b : bitands) {
             out[b[0]] = "BITAND(" + out[b[0]];
@@ -522,7 +533,8 @@ final class CatalogSql {
             out[x] = "";
         }
         out[i] = "generate_series(1, " + SERIES_BOUND + ") " + series + "(" + ord + ")";
-        attaches.add(new Attach(i, depth, null, series + "." + ord + " <= CARDINALITY(" + array + ")"));
+        // COALESCE: H2 fails ("Unexpected code path") on CARDINALITY of an outer-joined NULL array here
+        attaches.add(new Attach(i, depth, null, series + "." + ord + " <= CARDINALITY(COALESCE(" + array + ", ARRAY[]))"));
         int scopeStart = 0;
         int scopeEnd = t.size();
         if (depth > 0) {
