@@ -48,6 +48,12 @@ public final class PgValues {
         return PgBinaryCodec.receive(type, typmod, data);
     }
 
+    /** An address as PostgreSQL's {@code inet} output writes it ({@code 127.0.0.1}, {@code ::1}, {@code fe80::1}). */
+    public static String inetText(java.net.InetAddress address) {
+        String s = address.getHostAddress();
+        return address.getAddress().length == 16 ? Inets.compress(s) : s;
+    }
+
     /**
      * PostgreSQL's {@code parse_bool}, as plugins and settings read Boolean options: any prefix of
      * true/false/yes/no (ignoring ASCII case), on, off or its prefix "of", 1 and 0; null for anything

@@ -414,10 +414,7 @@ final class PgConnectionHandler extends ChannelInboundHandlerAdapter implements 
         String addr = null;
         int port = -1;
         if (channel != null && channel.remoteAddress() instanceof InetSocketAddress isa) {
-            addr = isa.getAddress().getHostAddress();
-            if (isa.getAddress() instanceof java.net.Inet6Address) {
-                addr = io.slotway.core.catalog.BackendActivity.ipv6Text(addr);
-            }
+            addr = io.slotway.api.types.PgValues.inetText(isa.getAddress());
             port = isa.getPort();
         }
         return new io.slotway.core.catalog.BackendActivity(pid, user, database,
