@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
  * that saves at least 25%, as {@code PGLZ_strategy_default} demands) and moved out of line when a value
  * alone is still larger than the space left; if the tuple is still too large, the largest remaining
  * values are moved out of line. Sizes are PostgreSQL's on-disk sizes (1- or 4-byte varlena headers, fixed
- * widths), without alignment padding. The compression is {@link #pglzSize}, a port of
- * {@code pglz_compress}'s matching loop.
+ * widths), without alignment padding. Compressibility is {@link #pglzSize}, written for Slotway from the
+ * facts of pglz's format and default strategy.
  */
 final class Toast {
     /** TOAST_TUPLE_THRESHOLD and TOAST_TUPLE_TARGET for 8 kB blocks. */
@@ -119,123 +119,70 @@ final class Toast {
 
     // ---------------------------------------------------------------------------------------------- pglz
 
-    private static final int HISTORY_SIZE = 4096;
+    /** pglz's format: offsets reach 4095 bytes back; a match is 3 to 273 bytes long. */
+    private static final int WINDOW = 4095;
+    private static final int MIN_MATCH = 3;
     private static final int MAX_MATCH = 273;
-    private static final int MAX_OFFSET = 0x0fff;
 
     /**
-     * The size {@code pglz_compress} with {@code PGLZ_strategy_default} would produce for {@code src}, or -1
-     * when it gives up (input under 32 bytes, no match within the first 1024 output bytes, or less than 25%
-     * saved).
+     * About how many bytes pglz's format needs for {@code src} under PostgreSQL's default strategy, or -1 when
+     * that strategy would not store it compressed. Facts of the format and of {@code PGLZ_strategy_default}:
+     * every eight items share a control byte; a literal is one byte, a match a 2-byte tag (lengths up to 17)
+     * or 3-byte tag (up to 273) reaching at most 4095 bytes back; inputs under 32 bytes are not compressed;
+     * the result must save 25%; compression gives up when the first 1024 output bytes hold no match; a
+     * match search is satisfied by 128 bytes, lowering that bar by 10% for each candidate tried. Matches are
+     * found greedily through chains of earlier positions sharing their first three bytes, so sizes can
+     * differ from pglz's by a little on inputs near the 25% bar; whether a value is compressible, which is
+     * all TOAST needs, comes out the same for the values that matter (long repetitive or random text).
      */
     static int pglzSize(byte[] src) {
-        int slen = src.length;
-        if (slen < 32) {
+        int n = src.length;
+        if (n < 32) {
             return -1;
         }
-        long resultMax = (long) slen * 75 / 100;
-        int hashSize = slen < 128 ? 512 : slen < 256 ? 1024 : slen < 512 ? 2048 : slen < 1024 ? 4096 : 8192;
-        int mask = hashSize - 1;
-        int[] histStart = new int[hashSize];
-        // entries 1..HISTORY_SIZE; 0 means none
-        int[] next = new int[HISTORY_SIZE + 1];
-        int[] prev = new int[HISTORY_SIZE + 1];
-        int[] hindex = new int[HISTORY_SIZE + 1];
-        int[] pos = new int[HISTORY_SIZE + 1];
-        int histNext = 1;
-        boolean recycle = false;
+        int limit = n - n / 4;
+        int[] last = new int[1 << 12];
+        java.util.Arrays.fill(last, -1);
+        int[] earlier = new int[n];
         int out = 0;
-        int ctrlItems = 0;
-        boolean found = false;
-        int dp = 0;
-        while (dp < slen) {
-            if (out >= resultMax) {
+        int items = 0;
+        boolean matched = false;
+        int p = 0;
+        while (p < n) {
+            if (out >= limit || (!matched && out >= 1024)) {
                 return -1;
             }
-            if (!found && out >= 1024) {
-                return -1;
-            }
-            // find match
-            int matchLen = 0;
-            int goodMatch = 128;
-            int h = histStart[hashIndex(src, dp, mask)];
-            while (h != 0) {
-                int hp = pos[h];
-                int off = dp - hp;
-                if (off >= MAX_OFFSET) {
-                    break;
-                }
-                int len = 0;
-                while (dp + len < slen && src[dp + len] == src[hp + len] && len < MAX_MATCH) {
-                    len++;
-                }
-                if (len > matchLen) {
-                    matchLen = len;
-                }
-                h = next[h];
-                if (h != 0) {
-                    if (matchLen >= goodMatch) {
+            int best = 0;
+            if (p + MIN_MATCH <= n) {
+                int enough = 128;
+                for (int c = last[key(src, p)]; c >= 0 && p - c <= WINDOW; c = earlier[c]) {
+                    int len = 0;
+                    while (len < MAX_MATCH && p + len < n && src[c + len] == src[p + len]) {
+                        len++;
+                    }
+                    best = Math.max(best, len);
+                    if (best >= enough) {
                         break;
                     }
-                    goodMatch -= goodMatch * 10 / 100;
+                    enough -= enough / 10;
                 }
             }
-            int advance;
-            if (matchLen > 2) {
-                if (ctrlItems % 8 == 0) {
-                    out++;
+            int step = best >= MIN_MATCH ? best : 1;
+            out += (items++ % 8 == 0 ? 1 : 0) + (step == 1 ? 1 : best > 17 ? 3 : 2);
+            matched |= step > 1;
+            for (int k = 0; k < step; k++, p++) {
+                if (p + MIN_MATCH <= n) {
+                    int h = key(src, p);
+                    earlier[p] = last[h];
+                    last[h] = p;
                 }
-                ctrlItems++;
-                out += matchLen > 17 ? 3 : 2;
-                advance = matchLen;
-                found = true;
-            } else {
-                if (ctrlItems % 8 == 0) {
-                    out++;
-                }
-                ctrlItems++;
-                out++;
-                advance = 1;
-            }
-            for (int k = 0; k < advance; k++) {
-                int hi = hashIndex(src, dp, mask);
-                int e = histNext;
-                if (recycle) {
-                    // unlink the recycled entry from its list
-                    if (prev[e] == 0) {
-                        histStart[hindex[e]] = next[e];
-                    } else {
-                        next[prev[e]] = next[e];
-                    }
-                    if (next[e] != 0) {
-                        prev[next[e]] = prev[e];
-                    }
-                }
-                next[e] = histStart[hi];
-                if (next[e] != 0) {
-                    prev[next[e]] = e;
-                }
-                prev[e] = 0;
-                hindex[e] = hi;
-                pos[e] = dp;
-                histStart[hi] = e;
-                if (++histNext > HISTORY_SIZE) {
-                    histNext = 1;
-                    recycle = true;
-                }
-                dp++;
             }
         }
-        if (out >= resultMax) {
-            return -1;
-        }
-        return out;
+        return out >= limit ? -1 : out;
     }
 
-    private static int hashIndex(byte[] s, int p, int mask) {
-        if (s.length - p < 4) {
-            return (s[p] & 0xff) & mask;
-        }
-        return (((s[p] & 0xff) << 6) ^ ((s[p + 1] & 0xff) << 4) ^ ((s[p + 2] & 0xff) << 2) ^ (s[p + 3] & 0xff)) & mask;
+    /** A bucket for the three bytes at {@code p}. */
+    private static int key(byte[] s, int p) {
+        return ((s[p] & 0xff) * 961 + (s[p + 1] & 0xff) * 31 + (s[p + 2] & 0xff)) & 0xfff;
     }
 }
