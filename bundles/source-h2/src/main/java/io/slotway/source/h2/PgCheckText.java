@@ -4,7 +4,6 @@ import io.slotway.api.sql.PgIdentifiers;
 import io.slotway.api.sql.Token;
 import io.slotway.api.types.PgType;
 import io.slotway.api.types.PgTypeNames;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -284,12 +283,7 @@ final class PgCheckText {
         }
         while (symbol("::")) {
             i++;
-            TypeNames.Parsed p;
-            try {
-                p = TypeNames.parse(t, i);
-            } catch (io.slotway.api.PgException e) {
-                throw new IllegalStateException(e);
-            }
+            TypeNames.Parsed p = PgExprText.castType(t, i);
             i = p.next();
             n = cast(n, p.type().type(), p.type().typmod());
         }
@@ -308,18 +302,9 @@ final class PgCheckText {
     }
 
     private static Node number(String text) {
-        boolean negative = text.startsWith("-");
-        if (text.matches("-?\\d+")) {
-            BigDecimal v = new BigDecimal(text);
-            if (v.compareTo(BigDecimal.valueOf(Integer.MIN_VALUE)) >= 0 && v.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0) {
-                return negative ? new Const("'" + text + "'", PgType.INT4, -1, true) : new Const(text, PgType.INT4, -1, false);
-            }
-            if (v.compareTo(BigDecimal.valueOf(Long.MIN_VALUE)) >= 0 && v.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0) {
-                return new Const("'" + text + "'", PgType.INT8, -1, true);
-            }
-            return new Const("'" + text + "'", PgType.NUMERIC, -1, true);
-        }
-        return negative ? new Const("'" + text + "'", PgType.NUMERIC, -1, true) : new Const(text, PgType.NUMERIC, -1, false);
+        PgType type = PgExprText.numberType(text);
+        boolean bare = !text.startsWith("-") && (type == PgType.INT4 || (type == PgType.NUMERIC && !text.matches("-?\\d+")));
+        return bare ? new Const(text, type, -1, false) : new Const("'" + text + "'", type, -1, true);
     }
 
     /** An explicit {@code ::type}: a literal becomes a constant of that type; anything else a cast. */

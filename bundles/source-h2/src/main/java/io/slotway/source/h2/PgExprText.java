@@ -139,12 +139,7 @@ final class PgExprText {
         }
         while (peek() != null && peek().is("::")) {
             i++;
-            TypeNames.Parsed p;
-            try {
-                p = TypeNames.parse(t, i);
-            } catch (io.slotway.api.PgException e) {
-                throw new IllegalStateException(e);
-            }
+            TypeNames.Parsed p = castType(t, i);
             i = p.next();
             String type = PgTypeNames.formatType(p.type().type().oid(), p.type().typmod());
             if (s.startsWith("'") && s.endsWith("'")) {
@@ -172,19 +167,36 @@ final class PgExprText {
 
     /** A numeric constant: int4 and numeric print bare, negative ones and int8 quoted with their type. */
     private static String number(String text, boolean negative) {
-        boolean integral = text.matches("-?\\d+");
-        if (integral) {
-            BigDecimal v = new BigDecimal(text);
-            String type;
-            if (v.compareTo(BigDecimal.valueOf(Integer.MIN_VALUE)) >= 0 && v.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0) {
-                type = "integer";
-            } else if (v.compareTo(BigDecimal.valueOf(Long.MIN_VALUE)) >= 0 && v.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0) {
-                type = "bigint";
-            } else {
-                type = "numeric";
-            }
-            return negative || !type.equals("integer") ? "'" + text + "'::" + type : text;
+        io.slotway.api.types.PgType type = numberType(text);
+        boolean bare = !negative && (type == io.slotway.api.types.PgType.INT4
+                || (type == io.slotway.api.types.PgType.NUMERIC && !text.matches("-?\\d+")));
+        return bare ? text : "'" + text + "'::" + PgTypeNames.formatType(type.oid(), -1);
+    }
+
+    /**
+     * The type PostgreSQL's parser gives a numeric literal: {@code integer} if an integer fits 32 bits,
+     * {@code bigint} if it fits 64, else {@code numeric} (and {@code numeric} for any with a point or exponent).
+     */
+    static io.slotway.api.types.PgType numberType(String text) {
+        if (!text.matches("-?\\d+")) {
+            return io.slotway.api.types.PgType.NUMERIC;
         }
-        return negative ? "'" + text + "'::numeric" : text;
+        BigDecimal v = new BigDecimal(text);
+        if (v.compareTo(BigDecimal.valueOf(Integer.MIN_VALUE)) >= 0 && v.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0) {
+            return io.slotway.api.types.PgType.INT4;
+        }
+        if (v.compareTo(BigDecimal.valueOf(Long.MIN_VALUE)) >= 0 && v.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0) {
+            return io.slotway.api.types.PgType.INT8;
+        }
+        return io.slotway.api.types.PgType.NUMERIC;
+    }
+
+    /** The type name at token {@code i} of a {@code ::type} cast; a name this source cannot read ends the deparse. */
+    static TypeNames.Parsed castType(List<Token> tokens, int i) {
+        try {
+            return TypeNames.parse(tokens, i);
+        } catch (io.slotway.api.PgException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
