@@ -735,23 +735,20 @@ final class CatalogSql {
     }
 
     private int match(int open) {
-        int d = 0;
-        for (int j = open; j < t.size(); j++) {
-            if (t.get(j).is("(")) {
-                d++;
-            } else if (t.get(j).is(")") && --d == 0) {
-                return j;
-            }
-        }
-        return t.size() - 1;
+        return closing(open, "(", ")");
     }
 
     private int matchBracket(int open) {
+        return closing(open, "[", "]");
+    }
+
+    /** The token closing the {@code opening} at {@code open} (nested pairs skipped), or the last token. */
+    private int closing(int open, String opening, String closing) {
         int d = 0;
         for (int j = open; j < t.size(); j++) {
-            if (t.get(j).is("[")) {
+            if (t.get(j).is(opening)) {
                 d++;
-            } else if (t.get(j).is("]") && --d == 0) {
+            } else if (t.get(j).is(closing) && --d == 0) {
                 return j;
             }
         }
