@@ -1,16 +1,12 @@
 package io.slotway.itests;
 
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
-import java.util.Dictionary;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -55,8 +51,8 @@ public class HotDeployIT {
 
     @Test
     public void decoderUpdateAndReinstallEndOnlyItsOwnStreamsAndLoseNothing() throws Exception {
-        int port = configuredPort();
-        try (Connection c = connect(port); Statement s = c.createStatement()) {
+        int port = Framework.configuredPort(configurationAdmin);
+        try (Connection c = Framework.connect(port); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE hot (id integer PRIMARY KEY, v text)");
             s.execute("SELECT pg_create_logical_replication_slot('hd_td', 'test_decoding')");
             s.execute("SELECT pg_create_logical_replication_slot('hd_j', 'wal2json')");
@@ -137,7 +133,7 @@ public class HotDeployIT {
 
     /** Waits until the slot is active (its stream has started). */
     private static void awaitActive(int port, String slot) throws Exception {
-        try (Connection c = connect(port); Statement s = c.createStatement()) {
+        try (Connection c = Framework.connect(port); Statement s = c.createStatement()) {
             assertTrue(slot + " becomes active", LogicalStream.await(WAIT_SECONDS, () -> {
                 try (var rs = s.executeQuery("SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'")) {
                     return rs.next() && rs.getBoolean(1);
@@ -160,29 +156,5 @@ public class HotDeployIT {
             }
         }
         throw new AssertionError("no bundle " + bsn);
-    }
-
-    private static Connection connect(int port) throws Exception {
-        Properties p = new Properties();
-        p.setProperty("user", "postgres");
-        p.setProperty("connectTimeout", "5");
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (true) {
-            try {
-                return DriverManager.getConnection("jdbc:postgresql://" + SlotwayOptions.HOST + ":" + port + "/postgres", p);
-            } catch (java.sql.SQLException e) {
-                if (!"08001".equals(e.getSQLState()) || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
-    }
-
-    private int configuredPort() throws Exception {
-        var configs = configurationAdmin.listConfigurations("(service.pid=" + SlotwayOptions.SERVER_PID + ")");
-        assertNotNull("no configuration " + SlotwayOptions.SERVER_PID, configs);
-        Dictionary<String, Object> props = configs[0].getProperties();
-        return (Integer) props.get("port");
     }
 }

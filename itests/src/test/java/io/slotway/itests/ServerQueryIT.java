@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Dictionary;
 import java.util.Properties;
 
 import javax.inject.Inject;
@@ -70,7 +69,7 @@ public class ServerQueryIT {
 
     /** Connects as pgjdbc does by default, retrying until the server listens or the deadline passes. */
     private Connection connect() throws Exception {
-        int port = configuredPort();
+        int port = Framework.configuredPort(configurationAdmin);
         String url = "jdbc:postgresql://" + SlotwayOptions.HOST + ":" + port + "/postgres";
         Properties props = new Properties();
         props.setProperty("user", "postgres");
@@ -91,15 +90,5 @@ public class ServerQueryIT {
                 Thread.sleep(200);
             }
         }
-    }
-
-    /** The port the io.slotway.server configuration carries (read without binding it to this bundle). */
-    private int configuredPort() throws Exception {
-        var configs = configurationAdmin.listConfigurations("(service.pid=" + SlotwayOptions.SERVER_PID + ")");
-        assertNotNull("no configuration " + SlotwayOptions.SERVER_PID, configs);
-        Dictionary<String, Object> props = configs[0].getProperties();
-        Object port = props.get("port");
-        assertTrue("port is an Integer: " + port, port instanceof Integer);
-        return (Integer) port;
     }
 }

@@ -11,15 +11,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Dictionary;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -112,8 +109,8 @@ public class WatcherHotDeployIT {
 
     @Test
     public void watchersComeAndGoInTheirDdlsTransactionsWithoutInterruptingTheStream() throws Exception {
-        int port = configuredPort();
-        try (Connection c = connect(port); Statement s = c.createStatement()) {
+        int port = Framework.configuredPort(configurationAdmin);
+        try (Connection c = Framework.connect(port); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE hot (id integer PRIMARY KEY, v text)");
             s.execute("SELECT pg_create_logical_replication_slot('wh_td', 'test_decoding')");
         }
@@ -122,7 +119,7 @@ public class WatcherHotDeployIT {
         // bounded: at most 6000 rows or 50 s, whichever first; stopped earlier below
         RowWriter writer = new RowWriter(SlotwayOptions.HOST, port, 6000, 50, 10).start();
         List<String> events = new ArrayList<>();
-        try (Connection c = connect(port); Statement ddl = c.createStatement()) {
+        try (Connection c = Framework.connect(port); Statement ddl = c.createStatement()) {
             awaitRow(td, 20);
             assertNotListed(DDL_MESSAGES);
 
@@ -450,29 +447,5 @@ public class WatcherHotDeployIT {
             }
         }
         throw new AssertionError("no " + bsn + " in " + extras);
-    }
-
-    private static Connection connect(int port) throws Exception {
-        Properties p = new Properties();
-        p.setProperty("user", "postgres");
-        p.setProperty("connectTimeout", "5");
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (true) {
-            try {
-                return DriverManager.getConnection("jdbc:postgresql://" + SlotwayOptions.HOST + ":" + port + "/postgres", p);
-            } catch (SQLException e) {
-                if (!"08001".equals(e.getSQLState()) || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
-    }
-
-    private int configuredPort() throws Exception {
-        var configs = configurationAdmin.listConfigurations("(service.pid=" + SlotwayOptions.SERVER_PID + ")");
-        assertNotNull("no configuration " + SlotwayOptions.SERVER_PID, configs);
-        Dictionary<String, Object> props = configs[0].getProperties();
-        return (Integer) props.get("port");
     }
 }
